@@ -1,0 +1,35 @@
+package org.satpgateway.core.message;
+
+import java.util.List;
+
+/**
+ * The gateway and network capabilities offered in the proposal: signature algorithms, the network's lock type
+ * and how long a lock lasts, and the TLS scheme between the gateways.
+ *
+ * @param networkLockExpirationTime lock duration in milliseconds
+ */
+public record NetworkCapabilities(
+        String gatewayDefaultSignatureAlgorithm,
+        List<String> gatewaySupportedSignatureAlgorithms,
+        LockType networkLockType,
+        long networkLockExpirationTime,
+        String gatewayTlsScheme) {
+
+    /** The lock types of SATP core. */
+    public enum LockType {
+        TIME_LOCK,
+        HASH_LOCK,
+        HASH_TIME_LOCK
+    }
+
+    public NetworkCapabilities {
+        Require.nonBlank(gatewayDefaultSignatureAlgorithm, "gatewayAndNetworkCapabilities.gatewayDefaultSignatureAlgorithm");
+        gatewaySupportedSignatureAlgorithms = Require.list(
+                gatewaySupportedSignatureAlgorithms, "gatewayAndNetworkCapabilities.gatewaySupportedSignatureAlgorithms");
+        Require.present(networkLockType, "gatewayAndNetworkCapabilities.networkLockType");
+        if (networkLockExpirationTime <= 0) {
+            throw new IllegalArgumentException("gatewayAndNetworkCapabilities.networkLockExpirationTime must be positive");
+        }
+        Require.nonBlank(gatewayTlsScheme, "gatewayAndNetworkCapabilities.gatewayTlsScheme");
+    }
+}

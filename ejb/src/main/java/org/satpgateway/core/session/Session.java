@@ -1,0 +1,180 @@
+package org.satpgateway.core.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import org.satpgateway.core.ledger.LedgerAction;
+import org.satpgateway.core.message.MessageType;
+import org.satpgateway.core.message.PublicJwk;
+import org.satpgateway.core.message.TransferProposal;
+
+/**
+ * One gateway's view of one transfer, derived from its log alone ({@link SessionLog}): nothing here is kept that
+ * the log does not say. Immutable; a transition returns a new session.
+ *
+ * @param proposal the transfer proposal of the session (message 1), the same on both sides
+ * @param peerKey the key the counterpart signs with now
+ * @param lastSequence chain position of the last chain message logged (sent or received)
+ * @param lastMessageHash hash of that message as transmitted: the next message's {@code hashPrevMessage}
+ * @param lastChainType its type
+ * @param lastFromPeer whether the counterpart sent it (then this gateway owes the next step)
+ * @param lastPeerMessageHash hash of the last message received from the counterpart (duplicate detection)
+ * @param lastSentWire this gateway's last chain message as transmitted (resent on request or timeout)
+ * @param rollbackWire this gateway's rollback-msg, while it waits for the answer
+ * @param rollbackRequested the counterpart asked to roll back
+ * @param ledger the ledger actions of this side, by action
+ * @param alert why an operator must look at the session, or null
+ * @param lastRecoverHash hash of this gateway's last recover-msg (the answer must name it)
+ * @param entryCount how many log entries the session has
+ * @param lastEntryHash hash of the last log entry (the next entry's {@code hashPrevEntry})
+ */
+public record Session(
+        String sessionId,
+        String transferContextId,
+        Role role,
+        TransferProposal proposal,
+        String hashTransferInitClaim,
+        String hashTransferCommence,
+        PublicJwk peerKey,
+        long lastSequence,
+        String lastMessageHash,
+        MessageType lastChainType,
+        boolean lastFromPeer,
+        String lastPeerMessageHash,
+        String lastSentWire,
+        String rollbackWire,
+        boolean rollbackRequested,
+        Map<LedgerAction, LedgerState> ledger,
+        Status status,
+        String statusReason,
+        String alert,
+        String lastRecoverHash,
+        long entryCount,
+        String lastEntryHash,
+        String lastEntryTimestamp) {
+
+    public Session {
+        ledger = ledger.isEmpty()
+                ? Collections.emptyMap()
+                : Collections.unmodifiableMap(new EnumMap<>(ledger));
+    }
+
+    /** The transfer's deadline: the proposal's time plus its {@code maxTimeout}, known to both gateways. */
+    public Instant deadline() {
+        return proposal.common().time().plus(Duration.ofMillis(proposal.maxTimeout()));
+    }
+
+    public boolean pastDeadline(Instant now) {
+        return now.isAfter(deadline());
+    }
+
+    public Optional<LedgerState> ledger(LedgerAction action) {
+        return Optional.ofNullable(ledger.get(action));
+    }
+
+    /** True once the action was at least intended (its init entry is logged). */
+    public boolean started(LedgerAction action) {
+        return ledger.containsKey(action);
+    }
+
+    public boolean done(LedgerAction action) {
+        return ledger(action).map(LedgerState::isDone).orElse(false);
+    }
+
+    /** The last message this gateway sent that still waits for an answer, or null. */
+    public String pendingWire() {
+        if (status == Status.ROLLING_BACK) {
+            return rollbackWire;
+        }
+        if (status == Status.ACTIVE && !lastFromPeer) {
+            return lastSentWire;
+        }
+        return null;
+    }
+
+    /** The SATP phase for recover-msg: {@code stage-1}, {@code stage-2} or {@code stage-3}. */
+    public String satpPhase() {
+        if (lastSequence <= 4) {
+            return "stage-1";
+        }
+        return lastSequence <= 6 ? "stage-2" : "stage-3";
+    }
+
+    /** A short description of where the session stands, for status pages and recovery events. */
+    public String step() {
+        if (status.terminal()) {
+            return status.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        String last = lastChainType.shortName() + " #" + lastSequence;
+        return lastFromPeer ? "received " + last : "sent " + last + ", waiting";
+    }
+
+    Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Mutable copy used only while applying one log entry. */
+    static final class Builder {
+        String sessionId;
+        String transferContextId;
+        Role role;
+        TransferProposal proposal;
+        String hashTransferInitClaim;
+        String hashTransferCommence;
+        PublicJwk peerKey;
+        long lastSequence;
+        String lastMessageHash;
+        MessageType lastChainType;
+        boolean lastFromPeer;
+        String lastPeerMessageHash;
+        String lastSentWire;
+        String rollbackWire;
+        boolean rollbackRequested;
+        EnumMap<LedgerAction, LedgerState> ledger = new EnumMap<>(LedgerAction.class);
+        Status status = Status.ACTIVE;
+        String statusReason;
+        String alert;
+        String lastRecoverHash;
+        long entryCount;
+        String lastEntryHash;
+        String lastEntryTimestamp;
+
+        Builder() {}
+
+        Builder(Session s) {
+            sessionId = s.sessionId;
+            transferContextId = s.transferContextId;
+            role = s.role;
+            proposal = s.proposal;
+            hashTransferInitClaim = s.hashTransferInitClaim;
+            hashTransferCommence = s.hashTransferCommence;
+            peerKey = s.peerKey;
+            lastSequence = s.lastSequence;
+            lastMessageHash = s.lastMessageHash;
+            lastChainType = s.lastChainType;
+            lastFromPeer = s.lastFromPeer;
+            lastPeerMessageHash = s.lastPeerMessageHash;
+            lastSentWire = s.lastSentWire;
+            rollbackWire = s.rollbackWire;
+            rollbackRequested = s.rollbackRequested;
+            ledger.putAll(s.ledger);
+            status = s.status;
+            statusReason = s.statusReason;
+            alert = s.alert;
+            lastRecoverHash = s.lastRecoverHash;
+            entryCount = s.entryCount;
+            lastEntryHash = s.lastEntryHash;
+            lastEntryTimestamp = s.lastEntryTimestamp;
+        }
+
+        Session build() {
+            return new Session(sessionId, transferContextId, role, proposal, hashTransferInitClaim,
+                    hashTransferCommence, peerKey, lastSequence, lastMessageHash, lastChainType, lastFromPeer,
+                    lastPeerMessageHash, lastSentWire, rollbackWire, rollbackRequested, ledger, status, statusReason,
+                    alert, lastRecoverHash, entryCount, lastEntryHash, lastEntryTimestamp);
+        }
+    }
+}

@@ -1,0 +1,407 @@
+package org.satpgateway.core.session;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.satpgateway.core.Rejection;
+import org.satpgateway.core.SatpError;
+import org.satpgateway.core.codec.Decoded;
+import org.satpgateway.core.codec.MessageSigner;
+import org.satpgateway.core.codec.SignedMessage;
+import org.satpgateway.core.ledger.LedgerAction;
+import org.satpgateway.core.ledger.LedgerRequest;
+import org.satpgateway.core.ledger.LedgerResult;
+import org.satpgateway.core.log.LogEntry;
+import org.satpgateway.core.message.AssertionClaim;
+import org.satpgateway.core.message.Common;
+import org.satpgateway.core.message.ErrorMessage;
+import org.satpgateway.core.message.MessageType;
+import org.satpgateway.core.message.Rollback;
+import org.satpgateway.core.message.RollbackAck;
+import org.satpgateway.core.message.SatpMessage;
+import org.satpgateway.core.message.SessionAbort;
+
+/**
+ * What both state machines share: a pure function from (session, input, now) to a {@link Transition}. Inputs are
+ * a received message, a ledger result, a timeout, or a resume after the session was rebuilt from its log. Every
+ * change goes through log entries ({@link SessionLog#apply}); a rejection leaves the session untouched.
+ *
+ * <p>What this gateway owes next is always derived from the session ({@link #advance}), so the same code continues
+ * a session in normal flow, after a timeout, and after a crash at any point.
+ */
+public abstract class SessionMachine {
+    /** For each chain message, the counterpart's messages that may answer it. */
+    private static final Map<MessageType, Set<MessageType>> ANSWERS = new EnumMap<>(Map.of(
+            MessageType.TRANSFER_PROPOSAL, EnumSet.of(MessageType.PROPOSAL_RECEIPT, MessageType.TRANSFER_REJECT),
+            MessageType.PROPOSAL_RECEIPT, EnumSet.of(MessageType.TRANSFER_COMMENCE),
+            MessageType.TRANSFER_COMMENCE, EnumSet.of(MessageType.ACK_COMMENCE),
+            MessageType.ACK_COMMENCE, EnumSet.of(MessageType.LOCK_ASSERT),
+            MessageType.LOCK_ASSERT, EnumSet.of(MessageType.ASSERTION_RECEIPT),
+            MessageType.ASSERTION_RECEIPT, EnumSet.of(MessageType.COMMIT_PREPARE),
+            MessageType.COMMIT_PREPARE, EnumSet.of(MessageType.COMMIT_READY),
+            MessageType.COMMIT_READY, EnumSet.of(MessageType.COMMIT_FINAL),
+            MessageType.COMMIT_FINAL, EnumSet.of(MessageType.ACK_COMMIT_FINAL),
+            MessageType.ACK_COMMIT_FINAL, EnumSet.of(MessageType.TRANSFER_COMPLETE)));
+
+    protected final MessageSigner signer;
+    protected final SessionLog log;
+    protected final SessionPolicy policy;
+    protected final MessageVerifier verifier = new MessageVerifier();
+
+    protected SessionMachine(MessageSigner signer, SessionLog log, SessionPolicy policy) {
+        this.signer = signer;
+        this.log = log;
+        this.policy = policy;
+    }
+
+    /** The role this machine plays. */
+    public abstract Role role();
+
+    protected Role peerRole() {
+        return role() == Role.CLIENT ? Role.SERVER : Role.CLIENT;
+    }
+
+    // ---- inputs -------------------------------------------------------------------------------------------------
+
+    /** A message from the counterpart, already decoded. Verified here before anything changes. */
+    public Transition receive(Session s, Decoded.Message in, Instant now) {
+        SatpMessage msg = in.message().message();
+        Optional<Rejection> origin = verifier.verifyOrigin(s, in, peerRole());
+        if (origin.isPresent()) {
+            return new Transition.Rejected(origin.get());
+        }
+        if (in.message().hash().equals(s.lastPeerMessageHash())) {
+            return duplicate(s);
+        }
+        if (s.status().terminal()) {
+            return rejected(SatpError.SESSION_CLOSED, "session is " + s.status().name().toLowerCase());
+        }
+        if (msg.type().inChain()) {
+            return receiveChain(s, in, now);
+        }
+        return switch (msg.type()) {
+            case ERROR -> receiveError(s, in, now);
+            case SESSION_ABORT -> receiveAbort(s, in, now);
+            case ROLLBACK -> receiveRollback(s, in, now);
+            case ROLLBACK_ACK -> receiveRollbackAck(s, in, now);
+            default -> rejected(SatpError.OUT_OF_SEQUENCE, msg.type().shortName() + " belongs to the recovery exchange");
+        };
+    }
+
+    /** The result of a ledger action this machine asked for. */
+    public Transition onLedgerResult(Session s, LedgerResult result, Instant now) {
+        Optional<LedgerState> state = s.ledger(result.action());
+        if (state.isEmpty()) {
+            return rejected(SatpError.OUT_OF_SEQUENCE, "no " + result.action().wireName() + " was asked for");
+        }
+        if (state.get().isDone()) {
+            return new Transition.Accepted(s, List.of());
+        }
+        Step st = new Step(s, now);
+        st.append(log.ledgerResult(s, result, now));
+        if (result instanceof LedgerResult.Failed failed) {
+            onLedgerFailure(st, failed);
+        } else {
+            advance(st);
+        }
+        return st.accepted();
+    }
+
+    /**
+     * A timer fired. Before the deadline: resend what waits for an answer (up to {@code maxRetries}, then ask for
+     * recovery), or redo what this gateway owes. Past the deadline: roll back where the protocol allows it.
+     */
+    public Transition onTimeout(Session s, int attempt, Instant now) {
+        if (s.status().terminal()) {
+            return new Transition.Accepted(s, List.of());
+        }
+        Step st = new Step(s, now);
+        if (s.status() == Status.ACTIVE && s.pastDeadline(now)) {
+            onDeadline(st);
+            if (!st.entries.isEmpty() || !st.effects.isEmpty()) {
+                return st.accepted();
+            }
+        }
+        String pending = s.pendingWire();
+        if (pending != null) {
+            if (attempt < s.proposal().maxRetries()) {
+                st.effects.add(new Effect.Send(decode(pending)));
+            } else {
+                st.effects.add(new Effect.StartRecovery("no answer after " + attempt + " attempts"));
+            }
+            st.effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(attempt + 1)), attempt + 1));
+            return st.accepted();
+        }
+        advance(st);
+        if (!st.session.status().terminal()) {
+            st.effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(attempt + 1)), attempt + 1));
+        }
+        return st.accepted();
+    }
+
+    /** Continues a session rebuilt from its log: redoes the ledger action or sends the message this side owes. */
+    public Transition resume(Session s, Instant now) {
+        Step st = new Step(s, now);
+        advance(st);
+        return st.accepted();
+    }
+
+    // ---- role-specific rules ------------------------------------------------------------------------------------
+
+    /** Adds what this side owes after the counterpart's last chain message. */
+    protected abstract void owe(Step st);
+
+    /** Adds what this side owes while rolling back. */
+    protected abstract void rollbackAdvance(Step st);
+
+    /** Checks a chain message's content (claims, hashes), after its place in the chain was checked. */
+    protected abstract Optional<Rejection> checkContent(Session s, SatpMessage msg, Instant now);
+
+    protected abstract void onLedgerFailure(Step st, LedgerResult.Failed failed);
+
+    /** The counterpart reported an error about this side's pending message. */
+    protected abstract void onPeerError(Step st, ErrorMessage error);
+
+    /** The deadline passed while the session is active. */
+    protected abstract void onDeadline(Step st);
+
+    /** Whether this side may roll back now (nothing irreversible done or asked for). */
+    protected abstract Optional<Rejection> mayRollBack(Session s);
+
+    /** The ledger request for one of this side's actions. */
+    protected abstract LedgerRequest request(Session s, LedgerAction action);
+
+    // ---- shared flow ----------------------------------------------------------------------------------------------
+
+    /** Adds whatever this side owes now; nothing when it waits for the counterpart. */
+    protected final void advance(Step st) {
+        Session s = st.session;
+        if (s.status().terminal()) {
+            return;
+        }
+        if (s.status() == Status.ROLLING_BACK) {
+            rollbackAdvance(st);
+        } else if (s.lastFromPeer()) {
+            owe(st);
+        }
+    }
+
+    private Transition receiveChain(Session s, Decoded.Message in, Instant now) {
+        SatpMessage msg = in.message().message();
+        if (s.status() == Status.ROLLING_BACK) {
+            return rejected(SatpError.SESSION_CLOSED, "session is rolling back");
+        }
+        Set<MessageType> expected = s.lastFromPeer() ? Set.of() : ANSWERS.getOrDefault(s.lastChainType(), Set.of());
+        if (!expected.contains(msg.type())) {
+            return rejected(SatpError.OUT_OF_SEQUENCE, msg.type().shortName() + " #" + msg.common().sequenceNumber()
+                    + " does not follow " + s.step());
+        }
+        Optional<Rejection> problem = verifier.verifyPlace(s, msg).or(() -> checkContent(s, msg, now));
+        if (problem.isPresent()) {
+            return new Transition.Rejected(problem.get());
+        }
+        Step st = new Step(s, now);
+        st.append(log.received(s, in.message(), now));
+        st.effects.add(new Effect.CancelTimeout());
+        advance(st);
+        return st.accepted();
+    }
+
+    private Transition receiveError(Session s, Decoded.Message in, Instant now) {
+        ErrorMessage error = (ErrorMessage) in.message().message();
+        Step st = new Step(s, now);
+        st.append(log.received(s, in.message(), now));
+        String pending = s.pendingWire();
+        boolean aboutPending = pending != null
+                && decode(pending).hash().equals(error.common().hashPrevMessage());
+        if (aboutPending && s.status() == Status.ACTIVE) {
+            onPeerError(st, error);
+        }
+        return st.accepted();
+    }
+
+    private Transition receiveAbort(Session s, Decoded.Message in, Instant now) {
+        Optional<Rejection> refusal = mayRollBack(s);
+        Step st = new Step(s, now);
+        if (refusal.isPresent()) {
+            st.append(log.alert(s, "counterpart aborted a session that can only go forward: " + refusal.get().detail(), now));
+            st.effects.add(new Effect.Alert(st.session.alert()));
+            return st.accepted();
+        }
+        st.append(log.received(s, in.message(), now));
+        advance(st);
+        return st.accepted();
+    }
+
+    private Transition receiveRollback(Session s, Decoded.Message in, Instant now) {
+        Optional<Rejection> refusal = mayRollBack(s);
+        if (refusal.isPresent()) {
+            return new Transition.Rejected(refusal.get());
+        }
+        Step st = new Step(s, now);
+        st.append(log.received(s, in.message(), now));
+        st.effects.add(new Effect.CancelTimeout());
+        advance(st);
+        return st.accepted();
+    }
+
+    private Transition receiveRollbackAck(Session s, Decoded.Message in, Instant now) {
+        if (s.status() != Status.ROLLING_BACK || s.rollbackWire() == null) {
+            return rejected(SatpError.OUT_OF_SEQUENCE, "no rollback-msg waits for an answer");
+        }
+        Step st = new Step(s, now);
+        st.append(log.received(s, in.message(), now));
+        return st.accepted();
+    }
+
+    /** The counterpart repeated its last message: answer with the stored reply, change nothing. */
+    private Transition duplicate(Session s) {
+        List<Effect> effects = new ArrayList<>();
+        if (!s.lastFromPeer() && s.lastSentWire() != null && s.rollbackWire() == null) {
+            effects.add(new Effect.Send(decode(s.lastSentWire())));
+        } else if (s.rollbackWire() != null) {
+            effects.add(new Effect.Send(decode(s.rollbackWire())));
+        }
+        return new Transition.Accepted(s, effects);
+    }
+
+    // ---- helpers for the role rules -----------------------------------------------------------------------------
+
+    /** Performs {@code action} if not done yet, then sends the message built from its claim. */
+    protected final void ledgerThenSend(Step st, LedgerAction action, Function<AssertionClaim, SatpMessage> message) {
+        Session s = st.session;
+        Optional<LedgerState> state = s.ledger(action);
+        if (state.isEmpty()) {
+            st.append(log.ledgerInit(s, action, st.now));
+            st.effects.add(new Effect.PerformLedgerAction(request(s, action)));
+        } else if (state.get().phase() == LedgerState.Phase.INITIATED) {
+            st.effects.add(new Effect.PerformLedgerAction(request(s, action)));
+        } else if (state.get().isDone()) {
+            st.send(message.apply(claim(state.get())));
+        }
+    }
+
+    /** Performs an undo action unless done; true when it is done. */
+    protected final boolean undone(Step st, LedgerAction action) {
+        Optional<LedgerState> state = st.session.ledger(action);
+        if (state.isEmpty()) {
+            st.append(log.ledgerInit(st.session, action, st.now));
+            st.effects.add(new Effect.PerformLedgerAction(request(st.session, action)));
+            return false;
+        }
+        if (state.get().phase() == LedgerState.Phase.INITIATED) {
+            st.effects.add(new Effect.PerformLedgerAction(request(st.session, action)));
+            return false;
+        }
+        if (state.get().phase() == LedgerState.Phase.FAILED) {
+            if (st.session.alert() == null) {
+                st.alert(action.wireName() + " failed during rollback: " + state.get().reason());
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** Sends rollback-msg (when this side started the rollback) or rollback-ack (when the counterpart did). */
+    protected final void finishRollback(Step st, List<LedgerAction> undone) {
+        Session s = st.session;
+        List<String> actions = undone.stream().map(LedgerAction::wireName).toList();
+        List<String> proofs = undone.stream().map(a -> s.ledger(a).orElseThrow().proof()).toList();
+        if (s.rollbackRequested()) {
+            st.send(new RollbackAck(outOfChain(s, MessageType.ROLLBACK_ACK, st.now), true, actions, proofs));
+        } else if (s.rollbackWire() == null) {
+            st.send(new Rollback(outOfChain(s, MessageType.ROLLBACK, st.now), true, actions, proofs));
+        }
+    }
+
+    protected final void abort(Step st, String reason) {
+        st.send(new SessionAbort(outOfChain(st.session, MessageType.SESSION_ABORT, st.now), reason));
+    }
+
+    protected final AssertionClaim claim(LedgerState done) {
+        return new AssertionClaim(done.receipt(), done.proof(),
+                signer.signValue(Map.of("receipt", done.receipt(), "proof", done.proof())));
+    }
+
+    /** The header of this side's next chain message. */
+    protected static Common next(Session s, MessageType type, Instant now) {
+        return Common.of(type, s.sessionId(), s.transferContextId(), s.lastSequence() + 1, s.lastMessageHash(), now);
+    }
+
+    /** The header of a message outside the chain: it names the chain position without extending it. */
+    protected static Common outOfChain(Session s, MessageType type, Instant now) {
+        return Common.of(type, s.sessionId(), s.transferContextId(), s.lastSequence(), s.lastMessageHash(), now);
+    }
+
+    protected final SignedMessage decode(String wire) {
+        Decoded d = log.codec().decode(wire.getBytes(StandardCharsets.UTF_8));
+        return ((Decoded.Message) d).message();
+    }
+
+    protected static Transition rejected(SatpError error, String detail) {
+        return new Transition.Rejected(Rejection.of(error, detail));
+    }
+
+    /** The entries and effects of one transition while it is being built; applies each entry as it is added. */
+    protected final class Step {
+        Session session;
+        final Instant now;
+        final List<LogEntry> entries = new ArrayList<>();
+        final List<Effect> effects = new ArrayList<>();
+        private final Status before;
+
+        Step(Session session, Instant now) {
+            this.session = session;
+            this.now = now;
+            this.before = session == null ? null : session.status();
+        }
+
+        Session session() {
+            return session;
+        }
+
+        Instant now() {
+            return now;
+        }
+
+        void append(LogEntry entry) {
+            session = log.apply(session, entry);
+            entries.add(entry);
+        }
+
+        /** Signs, logs and sends a message; waits for an answer where one is due. */
+        void send(SatpMessage message) {
+            SignedMessage signed = signer.sign(message);
+            append(log.sent(session, signed, now));
+            effects.add(new Effect.Send(signed));
+            if (session.pendingWire() != null) {
+                effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(1)), 1));
+            }
+        }
+
+        void alert(String reason) {
+            append(log.alert(session, reason, now));
+            effects.add(new Effect.Alert(reason));
+        }
+
+        Transition.Accepted accepted() {
+            List<Effect> all = new ArrayList<>();
+            if (!entries.isEmpty()) {
+                all.add(new Effect.AppendLog(entries));
+            }
+            all.addAll(effects);
+            if (session != null && session.status().terminal() && before != session.status()) {
+                all.add(new Effect.CancelTimeout());
+                all.add(new Effect.Finish(session.status()));
+            }
+            return new Transition.Accepted(session, all);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.satpgateway.core;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The protocol core is plain Java: nothing under org.satpgateway.core may depend on Jakarta (or javax) APIs. */
+@AnalyzeClasses(packages = "org.satpgateway.core", importOptions = ImportOption.DoNotIncludeTests.class)
+class CoreIsPlainJavaTest {
+
+    @ArchTest
+    static final ArchRule coreHasNoJakartaDependency = noClasses()
+            .that().resideInAPackage("org.satpgateway.core..")
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "javax..");
+}
