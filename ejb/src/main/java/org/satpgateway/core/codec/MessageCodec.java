@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.erdtman.jcs.JsonCanonicalizer;
@@ -46,7 +49,8 @@ public final class MessageCodec {
         this.maxBytes = maxBytes;
         JsonMapper m = JsonMapper.builder()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+                // an absent number or boolean reads as 0 or false; the records refuse what must not be zero
+                .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false)
                 .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
                 .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true)
                 .configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false)
@@ -82,10 +86,20 @@ public final class MessageCodec {
         if (wire.length > maxBytes) {
             return refused(SatpError.PAYLOAD_TOO_LARGE, "message of " + wire.length + " bytes exceeds " + maxBytes);
         }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(wire))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return refused(SatpError.MALFORMED_MESSAGE, "a message is UTF-8 text");
+        }
         JsonNode root;
         try {
-            root = mapper.readTree(wire);
-        } catch (IOException e) {
+            root = mapper.readTree(text);
+        } catch (IOException | RuntimeException e) {
             return refused(SatpError.MALFORMED_MESSAGE, "not JSON: " + firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
@@ -110,7 +124,12 @@ public final class MessageCodec {
         }
         ObjectNode unsigned = tree.deepCopy();
         unsigned.remove(SIGNATURE);
-        byte[] payload = canonical(unsigned);
+        byte[] payload;
+        try {
+            payload = canonical(unsigned);
+        } catch (IllegalStateException e) {
+            return refused(SatpError.MALFORMED_MESSAGE, "not canonicalisable JSON (RFC 8785): " + firstLine(e.getMessage()));
+        }
         ObjectNode mapped = unsigned.deepCopy();
         ((ObjectNode) mapped.get("common")).put("messageType", type.get().wireName());
         SatpMessage message;
@@ -123,7 +142,7 @@ public final class MessageCodec {
             return refused(SatpError.MALFORMED_MESSAGE, type.get().shortName() + ": " + firstLine(e.getMessage()));
         }
         return new Decoded.Message(
-                SignedMessage.of(message, signature.asText(), new String(wire, StandardCharsets.UTF_8)), payload);
+                SignedMessage.of(message, signature.asText(), text), payload);
     }
 
     /** JCS text of any JSON value made of records, lists, maps and scalars (log entries, claims). */
@@ -151,8 +170,8 @@ public final class MessageCodec {
     private byte[] canonical(JsonNode tree) {
         try {
             return new JsonCanonicalizer(mapper.writeValueAsString(tree)).getEncodedUTF8();
-        } catch (IOException e) {
-            throw new IllegalStateException("a tree built by this codec is always canonicalisable", e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

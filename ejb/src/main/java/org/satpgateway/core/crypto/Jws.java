@@ -19,6 +19,9 @@ import org.satpgateway.core.message.PublicJwk;
  * deterministic ECDSA (RFC 6979), so the same key and payload always give the same bytes.
  */
 public final class Jws {
+    /** Unpadded base64url (RFC 7515, section 2): one spelling per value, so one wire form per signed message. */
+    private static final java.util.regex.Pattern BASE64URL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+
     private Jws() {}
 
     /** Signs {@code payload} and returns the detached compact JWS. */
@@ -50,7 +53,8 @@ public final class Jws {
             return Optional.of(Rejection.of(SatpError.BAD_SIGNATURE, "signature is missing"));
         }
         String[] parts = jws.split("\\.", -1);
-        if (parts.length != 3 || !parts[1].isEmpty()) {
+        if (parts.length != 3 || !parts[1].isEmpty() || !BASE64URL.matcher(parts[0]).matches()
+                || !BASE64URL.matcher(parts[2]).matches()) {
             return Optional.of(Rejection.of(SatpError.BAD_SIGNATURE, "signature is not a detached compact JWS"));
         }
         JWSHeader header;
@@ -68,7 +72,7 @@ public final class Jws {
                     + ", not with the sender's key " + key.get().keyId()));
         }
         byte[] raw = new Base64URL(parts[2]).decode();
-        if (raw.length != 64) {
+        if (raw.length != 64 || parts[2].length() != 86) {
             return Optional.of(Rejection.of(SatpError.BAD_SIGNATURE, "signature is not 64 bytes"));
         }
         BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(raw, 0, 32));

@@ -37,6 +37,9 @@ public record Common(
             throw new IllegalArgumentException("common.sequenceNumber must not be negative");
         }
         Require.timestamp(timestamp, "common.timestamp");
+        if (hashPrevMessage != null) {
+            Require.sha256Hex(hashPrevMessage, "common.hashPrevMessage");
+        }
     }
 
     public static Common of(MessageType type, String sessionId, String transferContextId, long sequenceNumber,

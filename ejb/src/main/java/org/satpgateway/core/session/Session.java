@@ -28,6 +28,8 @@ import org.satpgateway.core.message.TransferProposal;
  * @param ledger the ledger actions of this side, by action
  * @param alert why an operator must look at the session, or null
  * @param lastRecoverHash hash of this gateway's last recover-msg (the answer must name it)
+ * @param counterpartLacksLast the counterpart's last recover-update-msg showed it lacks this side's last chain message
+ * @param counterpartLostSession the counterpart answered recovery with "session not found"
  * @param entryCount how many log entries the session has
  * @param lastEntryHash hash of the last log entry (the next entry's {@code hashPrevEntry})
  */
@@ -52,6 +54,8 @@ public record Session(
         String statusReason,
         String alert,
         String lastRecoverHash,
+        boolean counterpartLacksLast,
+        boolean counterpartLostSession,
         long entryCount,
         String lastEntryHash,
         String lastEntryTimestamp) {
@@ -82,6 +86,12 @@ public record Session(
 
     public boolean done(LedgerAction action) {
         return ledger(action).map(LedgerState::isDone).orElse(false);
+    }
+
+    /** True when this side did (or may have done) the ledger action a rollback must undo: lock or mint. */
+    public boolean holdsUndoable() {
+        LedgerAction action = role == Role.CLIENT ? LedgerAction.LOCK : LedgerAction.CREATE;
+        return ledger(action).map(l -> l.phase() != LedgerState.Phase.FAILED).orElse(false);
     }
 
     /** The last message this gateway sent that still waits for an answer, or null. */
@@ -138,6 +148,8 @@ public record Session(
         String statusReason;
         String alert;
         String lastRecoverHash;
+        boolean counterpartLacksLast;
+        boolean counterpartLostSession;
         long entryCount;
         String lastEntryHash;
         String lastEntryTimestamp;
@@ -165,6 +177,8 @@ public record Session(
             statusReason = s.statusReason;
             alert = s.alert;
             lastRecoverHash = s.lastRecoverHash;
+            counterpartLacksLast = s.counterpartLacksLast;
+            counterpartLostSession = s.counterpartLostSession;
             entryCount = s.entryCount;
             lastEntryHash = s.lastEntryHash;
             lastEntryTimestamp = s.lastEntryTimestamp;
@@ -174,7 +188,7 @@ public record Session(
             return new Session(sessionId, transferContextId, role, proposal, hashTransferInitClaim,
                     hashTransferCommence, peerKey, lastSequence, lastMessageHash, lastChainType, lastFromPeer,
                     lastPeerMessageHash, lastSentWire, rollbackWire, rollbackRequested, ledger, status, statusReason,
-                    alert, lastRecoverHash, entryCount, lastEntryHash, lastEntryTimestamp);
+                    alert, lastRecoverHash, counterpartLacksLast, counterpartLostSession, entryCount, lastEntryHash, lastEntryTimestamp);
         }
     }
 }

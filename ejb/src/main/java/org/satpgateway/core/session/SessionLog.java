@@ -3,6 +3,7 @@ package org.satpgateway.core.session;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.codec.SignedMessage;
@@ -220,6 +221,9 @@ public final class SessionLog {
             case ERROR -> {
                 org.satpgateway.core.message.ErrorMessage error = (org.satpgateway.core.message.ErrorMessage) msg;
                 b.statusReason = (fromPeer ? "counterpart reported " : "reported ") + error.errorCode() + " " + error.detail();
+                if (fromPeer && SatpError.SESSION_NOT_FOUND.code().equals(error.errorCode())) {
+                    b.counterpartLostSession = true;
+                }
             }
             case ROLLBACK -> {
                 b.status = Status.ROLLING_BACK;
@@ -227,6 +231,11 @@ public final class SessionLog {
                     b.rollbackRequested = true;
                 } else {
                     b.rollbackWire = m.wire();
+                }
+            }
+            case RECOVER_UPDATE -> {
+                if (fromPeer) {
+                    b.counterpartLacksLast = msg.common().sequenceNumber() < b.lastSequence;
                 }
             }
             case ROLLBACK_ACK -> {

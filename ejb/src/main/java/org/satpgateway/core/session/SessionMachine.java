@@ -78,7 +78,7 @@ public abstract class SessionMachine {
             return new Transition.Rejected(origin.get());
         }
         if (in.message().hash().equals(s.lastPeerMessageHash())) {
-            return duplicate(s);
+            return duplicate(s, now);
         }
         if (s.status().terminal()) {
             return rejected(SatpError.SESSION_CLOSED, "session is " + s.status().name().toLowerCase());
@@ -151,6 +151,16 @@ public abstract class SessionMachine {
         Step st = new Step(s, now);
         advance(st);
         return st.accepted();
+    }
+
+    /**
+     * The error-msg that answers a refused message. It is not logged: a refused message changes nothing, and the
+     * runtime keeps it with its reason (rejected-message log or dead-letter queue).
+     */
+    public SignedMessage errorFor(Decoded.Message offending, Rejection rejection, Instant now) {
+        Common c = offending.message().message().common();
+        return signer.sign(new ErrorMessage(Common.of(MessageType.ERROR, c.sessionId(), c.transferContextId(),
+                0, offending.message().hash(), now), rejection.code(), rejection.error().title(), rejection.detail()));
     }
 
     // ---- role-specific rules ------------------------------------------------------------------------------------
@@ -261,15 +271,18 @@ public abstract class SessionMachine {
         return st.accepted();
     }
 
-    /** The counterpart repeated its last message: answer with the stored reply, change nothing. */
-    private Transition duplicate(Session s) {
-        List<Effect> effects = new ArrayList<>();
-        if (!s.lastFromPeer() && s.lastSentWire() != null && s.rollbackWire() == null) {
-            effects.add(new Effect.Send(decode(s.lastSentWire())));
-        } else if (s.rollbackWire() != null) {
-            effects.add(new Effect.Send(decode(s.rollbackWire())));
+    /**
+     * The counterpart repeated its last message: answer with the stored reply, change nothing. A reply made moments
+     * ago is not sent again: the repeat crossed it on the way, and answering would echo every later message.
+     */
+    private Transition duplicate(Session s, Instant now) {
+        String reply = s.rollbackWire() != null ? s.rollbackWire() : (s.lastFromPeer() ? null : s.lastSentWire());
+        boolean recent = s.lastEntryTimestamp() != null
+                && Instant.parse(s.lastEntryTimestamp()).plus(policy.retryBase().dividedBy(2)).isAfter(now);
+        if (reply == null || recent) {
+            return new Transition.Accepted(s, List.of());
         }
-        return new Transition.Accepted(s, effects);
+        return new Transition.Accepted(s, List.of(new Effect.Send(decode(reply))));
     }
 
     // ---- helpers for the role rules -----------------------------------------------------------------------------
@@ -316,6 +329,8 @@ public abstract class SessionMachine {
         List<String> proofs = undone.stream().map(a -> s.ledger(a).orElseThrow().proof()).toList();
         if (s.rollbackRequested()) {
             st.send(new RollbackAck(outOfChain(s, MessageType.ROLLBACK_ACK, st.now), true, actions, proofs));
+        } else if (s.counterpartLostSession()) {
+            abort(st, "counterpart does not know the session; rolled back " + actions);
         } else if (s.rollbackWire() == null) {
             st.send(new Rollback(outOfChain(s, MessageType.ROLLBACK, st.now), true, actions, proofs));
         }

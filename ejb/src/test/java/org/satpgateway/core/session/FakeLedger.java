@@ -1,0 +1,117 @@
+package org.satpgateway.core.session;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.satpgateway.core.ledger.LedgerAction;
+import org.satpgateway.core.ledger.LedgerConnector;
+import org.satpgateway.core.ledger.LedgerRequest;
+import org.satpgateway.core.ledger.LedgerResult;
+
+/**
+ * An in-memory ledger for the core's tests: idempotent by (session, action), and it keeps its state when a
+ * gateway "crashes", like a real ledger would. Counts what it really did, so tests can prove nothing happened twice.
+ */
+final class FakeLedger implements LedgerConnector {
+    enum State { FREE, LOCKED, BURNED }
+
+    static final class Asset {
+        String owner;
+        long amount;
+        State state = State.FREE;
+        String lockedBy;
+
+        Asset(String owner, long amount) {
+            this.owner = owner;
+            this.amount = amount;
+        }
+    }
+
+    final String name;
+    final Map<String, Asset> assets = new LinkedHashMap<>();
+    final Map<String, LedgerResult> performed = new HashMap<>();
+    int mints;
+    int burns;
+    int locks;
+
+    FakeLedger(String name) {
+        this.name = name;
+    }
+
+    void issue(String assetId, String owner, long amount) {
+        assets.put(assetId, new Asset(owner, amount));
+    }
+
+    static String minted(String sessionId) {
+        return "minted:" + sessionId;
+    }
+
+    @Override
+    public synchronized LedgerResult perform(LedgerRequest r) {
+        LedgerResult earlier = performed.get(r.idempotencyKey());
+        if (earlier != null) {
+            return earlier;
+        }
+        LedgerResult result = act(r);
+        performed.put(r.idempotencyKey(), result);
+        return result;
+    }
+
+    @Override
+    public synchronized Optional<LedgerResult> query(String key) {
+        return Optional.ofNullable(performed.get(key));
+    }
+
+    private LedgerResult act(LedgerRequest r) {
+        Asset asset = r.action() == LedgerAction.CREATE || r.action() == LedgerAction.ASSIGN
+                || (r.action() == LedgerAction.EXTINGUISH && assets.containsKey(minted(r.sessionId())))
+                ? assets.get(minted(r.sessionId()))
+                : assets.get(r.assetId());
+        switch (r.action()) {
+            case LOCK -> {
+                if (asset == null) {
+                    return new LedgerResult.Failed(r.action(), "err_2.2.7", "asset not found");
+                }
+                if (asset.state != State.FREE) {
+                    return new LedgerResult.Failed(r.action(), "err_2.2.8", "asset is " + asset.state);
+                }
+                asset.state = State.LOCKED;
+                asset.lockedBy = r.sessionId();
+                locks++;
+            }
+            case UNLOCK -> {
+                if (asset != null && asset.state == State.LOCKED && r.sessionId().equals(asset.lockedBy)) {
+                    asset.state = State.FREE;
+                    asset.lockedBy = null;
+                }
+            }
+            case EXTINGUISH -> {
+                if (asset == null || asset.state == State.BURNED
+                        || (asset.state == State.LOCKED && !r.sessionId().equals(asset.lockedBy))) {
+                    return new LedgerResult.Failed(r.action(), "err_0.2.8", "nothing of this session to burn");
+                }
+                asset.state = State.BURNED;
+                burns++;
+            }
+            case CREATE -> {
+                assets.put(minted(r.sessionId()), new Asset(r.owner(), r.amount()));
+                mints++;
+            }
+            case ASSIGN -> {
+                if (asset == null || asset.state != State.FREE) {
+                    return new LedgerResult.Failed(r.action(), "err_0.2.8", "nothing minted to assign");
+                }
+                asset.owner = r.owner();
+            }
+            default -> throw new IllegalStateException();
+        }
+        String receipt = name + ":" + r.idempotencyKey();
+        return new LedgerResult.Done(r.action(), receipt, "signed(" + receipt + ")");
+    }
+
+    /** How much of the transferred asset is live (not burned) on this ledger. */
+    long live() {
+        return assets.values().stream().filter(a -> a.state != State.BURNED).mapToLong(a -> a.amount).sum();
+    }
+}
