@@ -31,8 +31,11 @@ public sealed interface Effect {
     /** Cancel the session's armed timeout. */
     record CancelTimeout() implements Effect {}
 
-    /** Start crash recovery with the counterpart (a silent counterpart after the retries). */
-    record StartRecovery(String reason) implements Effect {}
+    /**
+     * Start crash recovery with the counterpart (a silent counterpart after the retries); pass {@code attempt} on
+     * to {@code RecoveryPlanner.start} so that the back-off keeps growing.
+     */
+    record StartRecovery(String reason, int attempt) implements Effect {}
 
     /** Tell an operator: the session needs a person (the log holds the alert too). */
     record Alert(String reason) implements Effect {}

@@ -47,14 +47,20 @@ public final class RecoveryPlanner {
         this.log = machine.log;
     }
 
-    /** Recovering side: log and send recover-msg. */
-    public Transition start(Session s, String reason, Instant now) {
+    /**
+     * Recovering side: log and send recover-msg, and arm the timer that repeats it if no answer comes.
+     *
+     * @param attempt 1 after a restart; the attempt of {@link Effect.StartRecovery} for a silent counterpart
+     */
+    public Transition start(Session s, String reason, int attempt, Instant now) {
         if (s.status().terminal()) {
             return new Transition.Accepted(s, List.of());
         }
         SessionMachine.Step st = machine.new Step(s, now);
         st.send(new Recover(SessionMachine.outOfChain(s, MessageType.RECOVER, now), s.satpPhase(), false, null, null,
                 s.lastEntryTimestamp(), reason));
+        int next = Math.max(attempt, s.proposal().maxRetries());
+        st.effects.add(new Effect.ArmTimeout(now.plus(machine.policy.retryDelay(attempt)), next));
         return st.accepted();
     }
 
@@ -218,9 +224,11 @@ public final class RecoveryPlanner {
             return new RecoveryPlan(RecoveryPlan.Decision.ENDED, s.step(), st.accepted());
         }
         if (s.status() == Status.ACTIVE && s.pastDeadline(st.now())) {
-            int before = st.entries.size() + st.effects.size();
+            int before = st.entries.size();
             machine.onDeadline(st);
-            if (st.entries.size() + st.effects.size() > before) {
+            // asking the counterpart again is pointless in the middle of the exchange: it decides, we wait
+            st.effects.removeIf(Effect.StartRecovery.class::isInstance);
+            if (st.entries.size() > before) {
                 return new RecoveryPlan(RecoveryPlan.Decision.ROLL_BACK, "the deadline passed at " + s.deadline(), st.accepted());
             }
         }

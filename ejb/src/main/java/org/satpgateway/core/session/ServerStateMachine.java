@@ -156,7 +156,7 @@ public final class ServerStateMachine extends SessionMachine {
     /** Rolls back on this side's own initiative: only before minting, when there is nothing to undo. */
     private void beginRollback(Step st, String reason) {
         if (st.session().started(LedgerAction.CREATE)) {
-            st.effects.add(new Effect.StartRecovery(reason + "; minted, so the client decides"));
+            st.effects.add(new Effect.StartRecovery(reason + "; minted, so the client decides", 1));
         } else {
             finishRollback(st, List.of());
         }
@@ -200,7 +200,13 @@ public final class ServerStateMachine extends SessionMachine {
 
     @Override
     protected void onDeadline(Step st) {
-        beginRollback(st, "deadline passed");
+        Session s = st.session();
+        boolean burned = s.started(LedgerAction.ASSIGN)
+                || (s.lastChainType().code() >= MessageType.COMMIT_FINAL.code() && s.lastChainType().inChain());
+        if (!burned) {
+            // the client burned once commit-final-msg exists: from there on the transfer only goes forward
+            beginRollback(st, "deadline passed");
+        }
     }
 
     @Override

@@ -134,7 +134,8 @@ public abstract class SessionMachine {
             if (attempt < s.proposal().maxRetries()) {
                 st.effects.add(new Effect.Send(decode(pending)));
             } else {
-                st.effects.add(new Effect.StartRecovery("no answer after " + attempt + " attempts"));
+                st.effects.add(new Effect.StartRecovery("no answer after " + attempt + " attempts", attempt + 1));
+                return st.accepted();
             }
             st.effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(attempt + 1)), attempt + 1));
             return st.accepted();
@@ -396,7 +397,8 @@ public abstract class SessionMachine {
             SignedMessage signed = signer.sign(message);
             append(log.sent(session, signed, now));
             effects.add(new Effect.Send(signed));
-            if (session.pendingWire() != null) {
+            boolean answered = message.type().inChain() || message.type() == MessageType.ROLLBACK;
+            if (answered && session.pendingWire() != null) {
                 effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(1)), 1));
             }
         }

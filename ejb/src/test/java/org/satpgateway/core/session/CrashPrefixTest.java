@@ -35,7 +35,7 @@ class CrashPrefixTest {
             Simulation sim = new Simulation(Fixtures.order(SESSION, DEADLINE));
             sim.downtime = downtime;
             side.apply(sim).crashAfterAtom = k;
-            sim.start().run(5000);
+            sim.start().run(1000);
             String label = side.apply(sim).name + " crashed after atom " + k + " of " + atoms + ", down " + downtime;
             try {
                 outcomes.merge(Invariants.assertSafe(sim, label), 1, Integer::sum);
@@ -43,6 +43,8 @@ class CrashPrefixTest {
                 failures.add(e.getMessage());
             }
         }
+        System.out.printf("crash matrix: %s crashed at each of %d points, down %s: %s%n",
+                side.apply(new Simulation(Fixtures.order(SESSION, DEADLINE))).name, atoms, downtime, outcomes);
         return outcomes;
     }
 

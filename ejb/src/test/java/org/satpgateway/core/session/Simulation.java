@@ -49,6 +49,7 @@ final class Simulation {
         long atoms;
         long crashAfterAtom = Long.MAX_VALUE;
         int crashes;
+        int recoveryAttempt = 1;
 
         Node(String name, SessionMachine machine, FakeLedger ledger) {
             this.name = name;
@@ -92,7 +93,7 @@ final class Simulation {
                 return;
             }
             if (!session.status().terminal()) {
-                carry(planner.start(session, "restart", now));
+                carry(planner.start(session, "restart", 1, now));
             }
         }
 
@@ -120,8 +121,9 @@ final class Simulation {
                     timerAttempt = timer.attempt();
                 } else if (e instanceof Effect.CancelTimeout) {
                     timerAt = null;
-                } else if (e instanceof Effect.StartRecovery) {
+                } else if (e instanceof Effect.StartRecovery r) {
                     pendingRecovery = this;
+                    recoveryAttempt = r.attempt();
                 } else if (e instanceof Effect.Alert alert) {
                     alerts.add(alert.reason());
                 }
@@ -217,7 +219,7 @@ final class Simulation {
                 Node n = pendingRecovery;
                 pendingRecovery = null;
                 if (n.up && n.session != null) {
-                    guarded(n, () -> n.carry(n.planner.start(n.session, "counterpart silent", now)));
+                    guarded(n, () -> n.carry(n.planner.start(n.session, "counterpart silent", n.recoveryAttempt, now)));
                 }
                 continue;
             }
@@ -261,9 +263,12 @@ final class Simulation {
         }
     }
 
+    /** Both sessions ended; or the client ended one the server never heard of (its proposal was never sent). */
     boolean ended() {
-        return g1.up && g2.up && g1.session != null && g2.session != null
-                && g1.session.status().terminal() && g2.session.status().terminal();
+        if (!g1.up || !g2.up || g1.session == null || !g1.session.status().terminal()) {
+            return false;
+        }
+        return g2.session == null ? g2.log.isEmpty() && inFlight.isEmpty() : g2.session.status().terminal();
     }
 
     List<MessageType> sentTypes(Node n) {
