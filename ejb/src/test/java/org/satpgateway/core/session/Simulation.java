@@ -48,6 +48,12 @@ final class Simulation {
         Instant restartAt;
         long atoms;
         long crashAfterAtom = Long.MAX_VALUE;
+        /** After a restart, crash again after this many more atoms (0: no second crash). */
+        long crashAgainAfter;
+        /** Crash the counterpart in the same instant. */
+        boolean takesPeerDown;
+        final List<Session> history = new ArrayList<>();
+        final List<Integer> logSizes = new ArrayList<>();
         int crashes;
         int recoveryAttempt = 1;
 
@@ -71,6 +77,14 @@ final class Simulation {
         }
 
         void crash() {
+            down();
+            if (takesPeerDown && peer().up) {
+                peer().down();
+            }
+            throw new Crash();
+        }
+
+        private void down() {
             up = false;
             crashes++;
             session = null;
@@ -78,12 +92,15 @@ final class Simulation {
             restartAt = now.plus(downtime);
             inFlight.removeIf(e -> e.to() == this);
             crashAfterAtom = Long.MAX_VALUE;
-            throw new Crash();
         }
 
         void restart() {
             up = true;
             restartAt = null;
+            if (crashAgainAfter > 0) {
+                crashAfterAtom = atoms + crashAgainAfter;
+                crashAgainAfter = 0;
+            }
             session = sessionLog.replay(log);
             if (session == null) {
                 if (role == Role.CLIENT) {
@@ -130,6 +147,8 @@ final class Simulation {
             }
             session = a.session();
             assertEquals(sessionLog.replay(log), session, name + ": the session must equal its log's replay");
+            history.add(session);
+            logSizes.add(log.size());
             for (LedgerResult r : results) {
                 carry(machine.onLedgerResult(session, r, now));
             }
