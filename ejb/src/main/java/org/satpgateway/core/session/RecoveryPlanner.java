@@ -107,10 +107,8 @@ public final class RecoveryPlanner {
 
     /** Counterpart side, when it has no such session: the error to send back (nothing is logged). */
     public SignedMessage sessionNotFound(Decoded.Message in, Instant now) {
-        SatpMessage msg = in.message().message();
-        return signer.sign(new ErrorMessage(Common.of(MessageType.ERROR, msg.common().sessionId(),
-                msg.common().transferContextId(), 0, in.message().hash(), now), SatpError.SESSION_NOT_FOUND.code(),
-                SatpError.SESSION_NOT_FOUND.title(), "no session " + msg.common().sessionId()));
+        return machine.errorFor(in, Rejection.of(SatpError.SESSION_NOT_FOUND,
+                "no session " + in.message().message().common().sessionId()), now);
     }
 
     /** Recovering side: apply the counterpart's messages, then acknowledge them. */
