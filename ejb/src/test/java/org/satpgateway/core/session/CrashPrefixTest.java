@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class CrashPrefixTest {
     private static final String SESSION = "5f0c6a4e-0000-4000-8000-0000000000c1";
-    private static final Duration DEADLINE = Duration.ofMinutes(5);
+    private static final Duration DEADLINE = Duration.ofMinutes(1);
 
     private static long atomsOf(Function<Simulation, Simulation.Node> side) {
         Simulation sim = new Simulation(Fixtures.order(SESSION, DEADLINE)).start().run(1000);
@@ -67,7 +67,7 @@ class CrashPrefixTest {
     @Test
     void clientCrashPastTheDeadlineCompletesOrRollsBack() {
         List<String> failures = new ArrayList<>();
-        Map<Status, Integer> outcomes = matrix(s -> s.g1, Duration.ofMinutes(10), failures);
+        Map<Status, Integer> outcomes = matrix(s -> s.g1, Duration.ofMinutes(2), failures);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
         assertTrue(outcomes.containsKey(Status.COMPLETED) && outcomes.keySet().size() > 1, outcomes.toString());
     }
@@ -75,7 +75,7 @@ class CrashPrefixTest {
     @Test
     void serverCrashPastTheDeadlineCompletesOrRollsBack() {
         List<String> failures = new ArrayList<>();
-        Map<Status, Integer> outcomes = matrix(s -> s.g2, Duration.ofMinutes(10), failures);
+        Map<Status, Integer> outcomes = matrix(s -> s.g2, Duration.ofMinutes(2), failures);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
         assertTrue(outcomes.containsKey(Status.COMPLETED) && outcomes.keySet().size() > 1, outcomes.toString());
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Harder crash patterns: both gateways at once, one gateway twice, and a crash during recovery itself. */
 class CrashScenariosTest {
     private static final String SESSION = "5f0c6a4e-0000-4000-8000-0000000000d1";
-    private static final Duration DEADLINE = Duration.ofMinutes(5);
+    private static final Duration DEADLINE = Duration.ofMinutes(1);
 
     private static long baselineAtoms(boolean client) {
         Simulation sim = new Simulation(Fixtures.order(SESSION, DEADLINE)).start().run(1000);
@@ -73,12 +73,12 @@ class CrashScenariosTest {
         long atoms = baselineAtoms(false);
         for (long k = 1; k <= atoms; k++) {
             Simulation sim = new Simulation(Fixtures.order(SESSION, DEADLINE));
-            sim.downtime = Duration.ofMinutes(10);
+            sim.downtime = Duration.ofMinutes(2);
             sim.g2.crashAfterAtom = k;
             sim.g2.takesPeerDown = true;
             sim.start().run(1000);
             try {
-                Invariants.assertSafe(sim, "both down for 10 minutes at G2 atom " + k);
+                Invariants.assertSafe(sim, "both down for 2 minutes at G2 atom " + k);
             } catch (AssertionError e) {
                 failures.add(e.getMessage());
             }
