@@ -16,7 +16,6 @@ import org.satpgateway.core.message.CommitFinal;
 import org.satpgateway.core.message.CommitPrepare;
 import org.satpgateway.core.message.CommitReady;
 import org.satpgateway.core.message.Common;
-import org.satpgateway.core.message.ErrorMessage;
 import org.satpgateway.core.message.LockAssert;
 import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.NetworkCapabilities;
@@ -113,7 +112,8 @@ public final class ClientStateMachine extends SessionMachine {
     }
 
     /** Starts the rollback: unlock if a lock may exist, otherwise end the session with session-abort. */
-    private void beginRollback(Step st, String reason) {
+    @Override
+    protected void beginRollback(Step st, String reason) {
         if (st.session().holdsUndoable()) {
             undone(st, LedgerAction.UNLOCK);
         } else {
@@ -157,31 +157,6 @@ public final class ClientStateMachine extends SessionMachine {
             case EXTINGUISH -> beginRollback(st, "burn failed: " + failed.reason());
             default -> st.alert(failed.action().wireName() + " failed: " + failed.errorCode() + " " + failed.reason());
         }
-    }
-
-    @Override
-    protected void onPeerError(Step st, ErrorMessage error) {
-        if (st.session().started(LedgerAction.EXTINGUISH)) {
-            st.alert("counterpart error " + error.errorCode() + " after the burn: the transfer can only go forward");
-        } else {
-            beginRollback(st, "counterpart error " + error.errorCode());
-        }
-    }
-
-    @Override
-    protected void onDeadline(Step st) {
-        if (!st.session().started(LedgerAction.EXTINGUISH)) {
-            beginRollback(st, "deadline passed");
-        }
-    }
-
-    @Override
-    protected Optional<Rejection> mayRollBack(Session s) {
-        if (s.started(LedgerAction.EXTINGUISH)) {
-            return Optional.of(Rejection.of(SatpError.SESSION_CLOSED,
-                    "the asset was burned on the source ledger: the transfer can only go forward"));
-        }
-        return Optional.empty();
     }
 
     @Override

@@ -18,7 +18,6 @@ import org.satpgateway.core.message.AckCommitFinal;
 import org.satpgateway.core.message.AssertionReceipt;
 import org.satpgateway.core.message.CommitFinal;
 import org.satpgateway.core.message.CommitReady;
-import org.satpgateway.core.message.ErrorMessage;
 import org.satpgateway.core.message.LockAssert;
 import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.NetworkCapabilities;
@@ -154,7 +153,8 @@ public final class ServerStateMachine extends SessionMachine {
     }
 
     /** Rolls back on this side's own initiative: only before minting, when there is nothing to undo. */
-    private void beginRollback(Step st, String reason) {
+    @Override
+    protected void beginRollback(Step st, String reason) {
         if (st.session().started(LedgerAction.CREATE)) {
             st.effects.add(new Effect.StartRecovery(reason + "; minted, so the client decides", 1));
         } else {
@@ -191,31 +191,6 @@ public final class ServerStateMachine extends SessionMachine {
         } else {
             st.alert(failed.action().wireName() + " failed: " + failed.errorCode() + " " + failed.reason());
         }
-    }
-
-    @Override
-    protected void onPeerError(Step st, ErrorMessage error) {
-        beginRollback(st, "counterpart error " + error.errorCode());
-    }
-
-    @Override
-    protected void onDeadline(Step st) {
-        Session s = st.session();
-        boolean burned = s.started(LedgerAction.ASSIGN)
-                || (s.lastChainType().code() >= MessageType.COMMIT_FINAL.code() && s.lastChainType().inChain());
-        if (!burned) {
-            // the client burned once commit-final-msg exists: from there on the transfer only goes forward
-            beginRollback(st, "deadline passed");
-        }
-    }
-
-    @Override
-    protected Optional<Rejection> mayRollBack(Session s) {
-        if (s.started(LedgerAction.ASSIGN)) {
-            return Optional.of(Rejection.of(SatpError.SESSION_CLOSED,
-                    "the asset is being assigned to the beneficiary: the transfer can only go forward"));
-        }
-        return Optional.empty();
     }
 
     @Override

@@ -88,6 +88,17 @@ public record Session(
         return ledger(action).map(LedgerState::isDone).orElse(false);
     }
 
+    /**
+     * True once the source asset is (or may be) burned: for G1 when it began the burn (and the ledger did not refuse
+     * it), for G2 when it received
+     * commit-final-msg (or began to assign). From there on the transfer only goes forward.
+     */
+    public boolean pastPointOfNoReturn() {
+        return role == Role.CLIENT
+                ? ledger(LedgerAction.EXTINGUISH).map(l -> l.phase() != LedgerState.Phase.FAILED).orElse(false)
+                : started(LedgerAction.ASSIGN) || lastSequence >= MessageType.COMMIT_FINAL.code();
+    }
+
     /** True when this side did (or may have done) the ledger action a rollback must undo: lock or mint. */
     public boolean holdsUndoable() {
         LedgerAction action = role == Role.CLIENT ? LedgerAction.LOCK : LedgerAction.CREATE;

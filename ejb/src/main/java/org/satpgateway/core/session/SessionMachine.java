@@ -177,14 +177,33 @@ public abstract class SessionMachine {
 
     protected abstract void onLedgerFailure(Step st, LedgerResult.Failed failed);
 
-    /** The counterpart reported an error about this side's pending message. */
-    protected abstract void onPeerError(Step st, ErrorMessage error);
+    /** Starts rolling back on this side's own initiative, as far as this side may (see the role). */
+    protected abstract void beginRollback(Step st, String reason);
 
-    /** The deadline passed while the session is active. */
-    protected abstract void onDeadline(Step st);
+    /** The counterpart reported an error about this side's pending message: roll back unless past no return. */
+    protected void onPeerError(Step st, ErrorMessage error) {
+        if (st.session.pastPointOfNoReturn()) {
+            st.alert("counterpart error " + error.errorCode() + " after the burn: the transfer can only go forward");
+        } else {
+            beginRollback(st, "counterpart error " + error.errorCode());
+        }
+    }
 
-    /** Whether this side may roll back now (nothing irreversible done or asked for). */
-    protected abstract Optional<Rejection> mayRollBack(Session s);
+    /** The deadline passed while the session is active: roll back, unless the burn makes it forward only. */
+    protected void onDeadline(Step st) {
+        if (!st.session.pastPointOfNoReturn()) {
+            beginRollback(st, "deadline passed");
+        }
+    }
+
+    /** Whether this side may roll back now: not once the source asset is burned. */
+    protected Optional<Rejection> mayRollBack(Session s) {
+        if (s.pastPointOfNoReturn()) {
+            return Optional.of(Rejection.of(SatpError.SESSION_CLOSED,
+                    "the asset was burned on the source ledger: the transfer can only go forward"));
+        }
+        return Optional.empty();
+    }
 
     /** The ledger request for one of this side's actions. */
     protected abstract LedgerRequest request(Session s, LedgerAction action);
