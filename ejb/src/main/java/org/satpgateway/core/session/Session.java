@@ -90,8 +90,8 @@ public record Session(
 
     /**
      * True once the source asset is (or may be) burned: for G1 when it began the burn (and the ledger did not refuse
-     * it), for G2 when it received
-     * commit-final-msg (or began to assign). From there on the transfer only goes forward.
+     * it), for G2 when it received commit-final-msg (or began to assign). From there on the transfer only goes
+     * forward.
      */
     public boolean pastPointOfNoReturn() {
         return role == Role.CLIENT
