@@ -12,7 +12,6 @@ import org.satpgateway.core.codec.SignedMessage;
 import org.satpgateway.core.ledger.LedgerAction;
 import org.satpgateway.core.log.LogEntry;
 import org.satpgateway.core.log.Operation;
-import org.satpgateway.core.message.Common;
 import org.satpgateway.core.message.ErrorMessage;
 import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.Recover;
