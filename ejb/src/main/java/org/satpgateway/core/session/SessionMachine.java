@@ -130,13 +130,12 @@ public abstract class SessionMachine {
             }
         }
         String pending = s.pendingWire();
+        if (pending != null && attempt >= s.proposal().maxRetries()) {
+            st.effects.add(new Effect.StartRecovery("no answer after " + attempt + " attempts", attempt + 1));
+            return st.accepted();
+        }
         if (pending != null) {
-            if (attempt < s.proposal().maxRetries()) {
-                st.effects.add(new Effect.Send(decode(pending)));
-            } else {
-                st.effects.add(new Effect.StartRecovery("no answer after " + attempt + " attempts", attempt + 1));
-                return st.accepted();
-            }
+            st.effects.add(new Effect.Send(decode(pending)));
             st.effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(attempt + 1)), attempt + 1));
             return st.accepted();
         }
