@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The standalone WAR on Payara Micro, started the way a gateway starts: the first start with
  * {@code config/payara/preboot-first.asadmin} and {@code --deploy}; after a kill -9, a restart on the same rootdir
  * with {@code preboot-restart.asadmin} and no {@code --deploy}. The app must come back by itself, and the rootdir
- * must keep transaction recovery on and the log's pool as an XA data source.
+ * must keep transaction recovery on and the log's pool as an XA data source; and the log's persistence unit must
+ * have deployed onto that pool (its tables exist in the H2 database once the gateway is stopped).
  */
 class PayaraMicroRestartIT {
     private static final Path MICRO = Path.of(System.getProperty("satp.payaraMicro"));
@@ -63,6 +64,20 @@ class PayaraMicroRestartIT {
                 }
             }
         }
+        assertEquals(List.of("SATP_LOG_ENTRY", "SATP_SESSION"), logTables(rootdir.resolve("data/satplog")));
+    }
+
+    private static List<String> logTables(Path database) throws java.sql.SQLException {
+        List<String> tables = new ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                        "jdbc:h2:file:" + database.toAbsolutePath() + ";IFEXISTS=TRUE", "sa", "sa");
+                java.sql.ResultSet r = c.createStatement().executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
+                        + " WHERE TABLE_NAME LIKE 'SATP%' ORDER BY TABLE_NAME")) {
+            while (r.next()) {
+                tables.add(r.getString(1));
+            }
+        }
+        return tables;
     }
 
     private static Process start(Path rootdir, int port, String preboot, boolean deploy, String label) throws IOException {
