@@ -37,6 +37,8 @@ final class Simulation {
         final SessionMachine machine;
         final RecoveryPlanner planner;
         final FakeLedger ledger;
+        /** The ledger this gateway acts on: its fake by default, or another connector a test puts in. */
+        org.satpgateway.core.ledger.LedgerConnector connector;
         final List<LogEntry> log = new ArrayList<>();
         final List<SignedMessage> sent = new ArrayList<>();
         final List<String> alerts = new ArrayList<>();
@@ -63,6 +65,7 @@ final class Simulation {
             this.machine = machine;
             this.planner = new RecoveryPlanner(machine);
             this.ledger = ledger;
+            this.connector = ledger;
         }
 
         Node peer() {
@@ -127,7 +130,7 @@ final class Simulation {
                         atom();
                     }
                 } else if (e instanceof Effect.PerformLedgerAction p) {
-                    results.add(ledger.perform(p.request()));
+                    results.add(connector.perform(p.request()));
                     atom();
                 } else if (e instanceof Effect.Send s) {
                     inFlight.add(new Envelope(peer(), s.message()));
