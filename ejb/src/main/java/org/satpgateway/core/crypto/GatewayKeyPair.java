@@ -62,6 +62,11 @@ public final class GatewayKeyPair {
         return publicKey.keyId();
     }
 
+    /** The private scalar, for the gateway's key store only. */
+    public BigInteger privateScalar() {
+        return privateKey.getD();
+    }
+
     ECPrivateKeyParameters privateKey() {
         return privateKey;
     }

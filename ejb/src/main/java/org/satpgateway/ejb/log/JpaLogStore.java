@@ -50,6 +50,36 @@ public final class JpaLogStore implements LogStore {
         index.describe(s.transferContextId(), s.role().name(), s.status().name(), s.step(), clock.millis());
     }
 
+    /** Arms the session's persistent timer (replaces an armed one). */
+    public void arm(String sessionId, java.time.Instant at, int attempt) {
+        index(sessionId).arm(at.toEpochMilli(), attempt);
+    }
+
+    /** Cancels the session's timer. */
+    public void cancelTimeout(String sessionId) {
+        index(sessionId).cancelTimeout();
+    }
+
+    /** The session's index row, locked for this transaction so that steps of one session run one after another. */
+    public Optional<SessionEntity> lock(String sessionId) {
+        return Optional.ofNullable(em.find(SessionEntity.class, sessionId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    /** Sessions whose timer is due at {@code now}, oldest first. */
+    public List<String> due(java.time.Instant now, int limit) {
+        return em.createQuery("SELECT s.sessionId FROM SessionEntity s WHERE s.timeoutAtMillis <= :now ORDER BY s.timeoutAtMillis",
+                        String.class)
+                .setParameter("now", now.toEpochMilli()).setMaxResults(limit).getResultList();
+    }
+
+    private SessionEntity index(String sessionId) {
+        SessionEntity index = em.find(SessionEntity.class, sessionId);
+        if (index == null) {
+            throw new IllegalStateException("session " + sessionId + " has no log entries");
+        }
+        return index;
+    }
+
     @Override
     public List<LogEntry> read(String sessionId) {
         return em.createQuery("SELECT e FROM LogEntryEntity e WHERE e.sessionId = :s ORDER BY e.position", LogEntryEntity.class)

@@ -13,7 +13,9 @@ import jakarta.persistence.Version;
  * steps of one session that run at once conflict, so one of them rolls back and is redelivered.
  */
 @Entity
-@Table(name = "SATP_SESSION", indexes = @Index(name = "SATP_SESSION_STATUS", columnList = "STATUS"))
+@Table(name = "SATP_SESSION", indexes = {
+        @Index(name = "SATP_SESSION_STATUS", columnList = "STATUS"),
+        @Index(name = "SATP_SESSION_TIMEOUT", columnList = "TIMEOUT_AT_MILLIS")})
 public class SessionEntity {
     @Id
     @Column(name = "SESSION_ID", length = 64)
@@ -37,6 +39,13 @@ public class SessionEntity {
     @Column(name = "UPDATED_AT_MILLIS", nullable = false)
     private long updatedAtMillis;
 
+    /** When the session's timer fires (epoch millis), or null when none is armed. Survives restarts. */
+    @Column(name = "TIMEOUT_AT_MILLIS")
+    private Long timeoutAtMillis;
+
+    @Column(name = "TIMEOUT_ATTEMPT", nullable = false)
+    private int timeoutAttempt;
+
     @Version
     @Column(name = "VERSION", nullable = false)
     private long version;
@@ -59,6 +68,35 @@ public class SessionEntity {
         this.status = status;
         this.step = step;
         this.updatedAtMillis = atMillis;
+    }
+
+    void arm(long atMillis, int attempt) {
+        this.timeoutAtMillis = atMillis;
+        this.timeoutAttempt = attempt;
+    }
+
+    void cancelTimeout() {
+        this.timeoutAtMillis = null;
+    }
+
+    public Long timeoutAtMillis() {
+        return timeoutAtMillis;
+    }
+
+    public int timeoutAttempt() {
+        return timeoutAttempt;
+    }
+
+    public String transferContextId() {
+        return transferContextId;
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public long updatedAtMillis() {
+        return updatedAtMillis;
     }
 
     public String sessionId() {

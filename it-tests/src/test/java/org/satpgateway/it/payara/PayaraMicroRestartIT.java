@@ -2,69 +2,83 @@ package org.satpgateway.it.payara;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.satpgateway.launcher.Embedded;
+import org.satpgateway.launcher.GatewayClient;
+import org.satpgateway.launcher.GatewayNode;
+import org.satpgateway.launcher.Layout;
 
 /**
- * The standalone WAR on Payara Micro, started the way a gateway starts: the first start with
- * {@code config/payara/preboot-first.asadmin} and {@code --deploy}; after a kill -9, a restart on the same rootdir
- * with {@code preboot-restart.asadmin} and no {@code --deploy}. The app must come back by itself, and the rootdir
- * must keep transaction recovery on and the log's pool as an XA data source; and the log's persistence unit must
- * have deployed onto that pool (its tables exist in the H2 database once the gateway is stopped).
+ * A gateway on Payara Micro started the way it must run to survive crashes: the first start with
+ * {@code config/payara/preboot-first.asadmin}, the post-boot resources and {@code --deploy}; after a kill -9, a
+ * restart on the same rootdir with {@code preboot-restart.asadmin} and no deploy. The app must come back by itself
+ * with transaction recovery still on and the log's pool still XA, and go on transferring; the log's tables are in
+ * the H2 file once the gateway is stopped.
  */
 class PayaraMicroRestartIT {
-    private static final Path MICRO = Path.of(System.getProperty("satp.payaraMicro"));
-    private static final Path WAR = Path.of(System.getProperty("satp.microWar"));
-    private static final Path CONFIG = Path.of(System.getProperty("satp.root"));
-    private static final Path WORK = Path.of(System.getProperty("satp.work", "target/it"));
-    private static final Duration BOOT = Duration.ofSeconds(240);
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void comesBackAfterKill9WithoutRedeployAndKeepsRecoveryOn() throws Exception {
-        Path rootdir = Files.createDirectories(WORK).resolve("micro-" + System.nanoTime());
-        int port = freePort();
-        Process first = start(rootdir, port, "preboot-first.asadmin", true, "first");
-        Process second = null;
+        Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("restart-" + System.nanoTime());
+        Embedded embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
+                Embedded.Options.freePorts(work));
+        GatewayNode g2 = embedded.g2();
         try {
-            Duration firstBoot = awaitVersion(first, port, "first");
-            String domain = Files.readString(rootdir.resolve("config/domain.xml"));
+            Duration firstBoot = embedded.start(Duration.ofMinutes(4));
+            String domain = Files.readString(g2.rootDir().resolve("config/domain.xml"));
             assertTrue(domain.contains("<transaction-service automatic-recovery=\"true\""), "automatic-recovery in domain.xml");
             assertTrue(domain.contains("name=\"satpLogPool\" res-type=\"javax.sql.XADataSource\""), "the log's pool is XA");
             assertTrue(domain.contains("WRITE_DELAY=0"), "H2 keeps commits across kill -9");
+            assertTrue(domain.contains("transaction-support=\"XATransaction\""), "the JMS pool is XA");
+            GatewayClient c1 = Embedded.client(embedded.g1());
+            transfer(c1, Embedded.client(g2));
 
-            first.destroyForcibly();
-            assertEquals(137, first.waitFor(), "killed with SIGKILL");
-
-            second = start(rootdir, port, "preboot-restart.asadmin", false, "restart");
-            Duration restart = awaitVersion(second, port, "restart");
-            assertTrue(Files.readString(rootdir.resolve("config/domain.xml"))
+            g2.kill9();
+            assertTrue(!g2.alive(), "G2 is gone");
+            long t0 = System.nanoTime();
+            g2.launch();
+            Duration restart = g2.awaitReady(Embedded.client(g2), Duration.ofMinutes(4));
+            assertTrue(Files.readString(g2.rootDir().resolve("config/domain.xml"))
                     .contains("<transaction-service automatic-recovery=\"true\""), "still on after the restart");
-            System.out.printf("[payara-micro] first start to /api/v1/version: %d ms, restart after kill -9: %d ms%n",
-                    firstBoot.toMillis(), restart.toMillis());
+            assertTrue(Files.readString(g2.log()).contains("Deployed 0 archive(s)"), "the restart did not redeploy");
+            transfer(c1, Embedded.client(g2));
+            System.out.printf("[payara-micro] both gateways up: %d ms; G2 restart after kill -9: %d ms; a transfer after it: %d ms%n",
+                    firstBoot.toMillis(), restart.toMillis(), (System.nanoTime() - t0) / 1_000_000 - restart.toMillis());
         } finally {
-            for (Process p : new Process[] {first, second}) {
-                if (p != null && p.isAlive()) {
-                    p.destroyForcibly();
-                    p.waitFor();
-                }
-            }
+            embedded.close();
         }
-        assertEquals(List.of("SATP_LOG_ENTRY", "SATP_SESSION"), logTables(rootdir.resolve("data/satplog")));
+        assertEquals(List.of("SATP_JOB", "SATP_LOG_ENTRY", "SATP_REJECTED_MESSAGE", "SATP_SESSION"),
+                logTables(g2.rootDir().resolve("data/satplog")));
+    }
+
+    private static void transfer(GatewayClient g1, GatewayClient g2) throws Exception {
+        String asset = "bond-" + UUID.randomUUID();
+        assertEquals(201, g1.issue(asset, "alice@bank-one", 3).status());
+        GatewayClient.Answer a = g1.submit(Map.of("transferContextId", "ctx-" + asset, "digitalAssetId", asset,
+                "assetProfileId", "bond/v1", "amount", 3, "originator", "alice@bank-one", "beneficiary", "bob@bank-two",
+                "originatorPublicKey", "k1", "beneficiaryPublicKey", "k2"));
+        assertEquals(202, a.status(), () -> String.valueOf(a.body()));
+        String id = a.body().path("id").asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode t2 = g2.transfer(id).orElse(null);
+            if (t2 != null && "COMPLETED".equals(t2.path("state").asText())
+                    && "COMPLETED".equals(g1.transfer(id).orElseThrow().path("state").asText())) {
+                assertEquals("bob@bank-two", g2.asset(asset).orElseThrow().path("owner").asText());
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("transfer " + id + " did not complete: " + g1.transfer(id) + " / " + g2.transfer(id));
     }
 
     private static List<String> logTables(Path database) throws java.sql.SQLException {
@@ -79,43 +93,5 @@ class PayaraMicroRestartIT {
             }
         }
         return tables;
-    }
-
-    private static Process start(Path rootdir, int port, String preboot, boolean deploy, String label) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", MICRO.toString(), "--nocluster",
-                "--rootdir", rootdir.toAbsolutePath().toString(), "--port", Integer.toString(port),
-                "--prebootcommandfile", CONFIG.resolve("payara").resolve(preboot).toAbsolutePath().toString()));
-        if (deploy) {
-            cmd.addAll(List.of("--deploy", WAR.toAbsolutePath().toString(), "--contextroot", "/"));
-        }
-        Path log = rootdir.resolveSibling(rootdir.getFileName() + "-" + label + ".log");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private Duration awaitVersion(Process p, int port, String label) throws InterruptedException {
-        Instant start = Instant.now();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/version"))
-                .timeout(Duration.ofSeconds(5)).build();
-        while (Duration.between(start, Instant.now()).compareTo(BOOT) < 0) {
-            assertTrue(p.isAlive(), () -> label + ": Payara Micro exited with " + p.exitValue() + ", see its log in " + WORK);
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().contains("\"product\":\"SATP Gateway\"")) {
-                    return Duration.between(start, Instant.now());
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        fail(label + ": /api/v1/version did not answer within " + BOOT);
-        return null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

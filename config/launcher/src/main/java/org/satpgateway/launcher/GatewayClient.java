@@ -1,0 +1,105 @@
+package org.satpgateway.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The gateway's public interfaces, as a back office and an operator call them: transfers and the ledger. */
+public final class GatewayClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final URI base;
+
+    public GatewayClient(URI base) {
+        this.base = base;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** An HTTP answer: status and JSON body (null when empty). */
+    public record Answer(int status, JsonNode body, String location) {
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    /** True when the gateway's application answers. */
+    public boolean ready() {
+        try {
+            return get("api/v1/version").status() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** {@code POST /api/v1/transfers}. */
+    public Answer submit(Map<String, Object> job) throws IOException {
+        return post("api/v1/transfers", job);
+    }
+
+    /** {@code GET /api/v1/transfers/{id}}; empty when the gateway does not know it. */
+    public Optional<JsonNode> transfer(String id) throws IOException {
+        Answer a = get("api/v1/transfers/" + id);
+        return a.status() == 200 ? Optional.of(a.body()) : Optional.empty();
+    }
+
+    /** {@code GET /api/v1/transfers?state=...}. */
+    public JsonNode transfers(String state) throws IOException {
+        return get("api/v1/transfers?limit=1000" + (state == null ? "" : "&state=" + state)).body();
+    }
+
+    /** {@code POST /api/v1/ledger/assets}: issues an asset on the gateway's reference ledger. */
+    public Answer issue(String assetId, String owner, long amount) throws IOException {
+        return post("api/v1/ledger/assets", Map.of("assetId", assetId, "owner", owner, "amount", amount));
+    }
+
+    /** {@code GET /api/v1/ledger/assets/{id}}; empty when the ledger has no such asset. */
+    public Optional<JsonNode> asset(String assetId) throws IOException {
+        Answer a = get("api/v1/ledger/assets/" + assetId);
+        return a.status() == 200 ? Optional.of(a.body()) : Optional.empty();
+    }
+
+    /** {@code GET /api/v1/ledger/supply}. */
+    public long totalSupply() throws IOException {
+        return get("api/v1/ledger/supply").body().path("totalSupply").asLong();
+    }
+
+    public Answer get(String path) throws IOException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    public Answer post(String path, Object body) throws IOException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+    }
+
+    private Answer send(HttpRequest request) throws IOException {
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode body = r.body() == null || r.body().isBlank() ? null : parse(r.body());
+            return new Answer(r.statusCode(), body, r.headers().firstValue("Location").orElse(null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException notJson) {
+            return JSON.getNodeFactory().textNode(body);
+        }
+    }
+}

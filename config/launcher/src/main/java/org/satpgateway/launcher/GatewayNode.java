@@ -1,0 +1,177 @@
+package org.satpgateway.launcher;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * One gateway on Payara Micro, the way it must run to survive crashes (docs/runtime-notes.md): always the same
+ * {@code --rootdir}; on the first start the pre-boot file that turns transaction recovery on and creates the log's
+ * server-level XA pool, the post-boot file that deploys the resource adapter and the JMS connection factory, and
+ * {@code --deploy}; on every later start only the restart pre-boot file and no deploy, so that in-doubt transactions
+ * are recovered against the same resources.
+ */
+public final class GatewayNode implements AutoCloseable {
+    private final Layout layout;
+    private final String name;
+    private final Path dir;
+    private final int httpPort;
+    private final int brokerPort;
+    private final Map<String, String> settings;
+    private final List<String> jvmOptions;
+    private final List<String> extraArgs;
+    private Process process;
+    private Path firstPreboot;
+    private int starts;
+
+    /**
+     * @param settings the gateway's {@code gateway.*} settings, passed as system properties on every start
+     * @param extraArgs more Payara Micro arguments for every start (for example {@code --addlibs} for a JDBC driver)
+     */
+    public GatewayNode(Layout layout, String name, Path dir, int httpPort, int brokerPort, Map<String, String> settings,
+            List<String> jvmOptions, List<String> extraArgs) {
+        this.layout = layout;
+        this.name = name;
+        this.dir = dir;
+        this.httpPort = httpPort;
+        this.brokerPort = brokerPort;
+        this.settings = new LinkedHashMap<>(settings);
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path rootDir() {
+        return dir.resolve("micro-root");
+    }
+
+    public Path dataDir() {
+        return dir.resolve("data");
+    }
+
+    /** The H2 log database file of the embedded default. */
+    public Path logDatabase() {
+        return rootDir().resolve("data/satplog.mv.db");
+    }
+
+    public Path log() {
+        return dir.resolve("gateway.log");
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + httpPort + "/");
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** True once the rootdir holds a domain: the next start is a restart (no deploy). */
+    public boolean initialised() {
+        return Files.isRegularFile(rootDir().resolve("config/domain.xml"));
+    }
+
+    /** Starts the JVM (first start or restart, as the rootdir says); returns at once. Wait with {@link #awaitReady}. */
+    public GatewayNode launch() throws IOException {
+        if (alive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        Files.createDirectories(dataDir());
+        Path props = dir.resolve("gateway.properties");
+        Properties p = new Properties();
+        p.putAll(settings);
+        try (Writer w = Files.newBufferedWriter(props, StandardCharsets.UTF_8)) {
+            p.store(w, "settings of gateway " + name + " (written by the launcher on every start)");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Processes.java());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", layout.payaraMicro().toString(), "--nocluster",
+                "--rootdir", rootDir().toString(), "--port", Integer.toString(httpPort),
+                "--systemproperties", props.toString()));
+        if (initialised()) {
+            cmd.addAll(List.of("--prebootcommandfile", layout.payaraCommands("preboot-restart.asadmin").toString()));
+        } else {
+            Path postboot = dir.resolve("postboot-first.asadmin");
+            Files.writeString(postboot, Files.readString(layout.payaraCommands("postboot-first.asadmin"))
+                    .replace("@BROKER_PORT@", Integer.toString(brokerPort))
+                    .replace("@RAR@", layout.rar().toString()));
+            cmd.addAll(List.of("--prebootcommandfile", firstPreboot().toString(),
+                    "--postbootcommandfile", postboot.toString(),
+                    "--deploy", layout.war().toString(), "--contextroot", "/"));
+        }
+        cmd.addAll(extraArgs);
+        Files.writeString(log(), "---- start " + (++starts) + ": " + String.join(" ", cmd) + System.lineSeparator(),
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+        return this;
+    }
+
+    /**
+     * The pre-boot file of the first start: recovery on and the log's XA pool. By default H2 in the rootdir
+     * ({@code config/payara/preboot-first.asadmin}); another file points the log at another database.
+     */
+    public GatewayNode firstPreboot(Path file) {
+        this.firstPreboot = file;
+        return this;
+    }
+
+    private Path firstPreboot() {
+        return firstPreboot != null ? firstPreboot : layout.payaraCommands("preboot-first.asadmin");
+    }
+
+    /** Waits until the gateway answers {@code GET /api/v1/version}; fails when the JVM exits first. */
+    public Duration awaitReady(GatewayClient client, Duration timeout) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!alive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ", see " + log());
+            }
+            if (client.ready()) {
+                return Duration.ofNanos(System.nanoTime() - t0);
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " did not answer within " + timeout + ", see " + log());
+    }
+
+    public long rssMiB() {
+        return alive() ? Processes.rssMiB(process.pid()) : -1;
+    }
+
+    /** kill -9: the crash the gateway must survive. */
+    public void kill9() {
+        Processes.kill9(process);
+    }
+
+    @Override
+    public void close() {
+        Processes.stop(process, Duration.ofSeconds(20));
+    }
+}

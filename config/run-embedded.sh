@@ -1,0 +1,13 @@
+#!/bin/sh
+# The embedded default in one command: builds what it needs (first run: a few minutes), then starts one Artemis
+# broker per gateway and two gateways (G1, G2) on Payara Micro with H2 logs and reference ledgers, submits a transfer,
+# prints its progress step by step and the final balances on both ledgers, and stops everything.
+#   config/run-embedded.sh            one transfer, then stop
+#   config/run-embedded.sh --stay     leave the gateways running (prints the URLs); Ctrl-C stops everything
+# Needs only a JDK 17 and Maven. The work folder is target/embedded (recreated on every run).
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+echo "building the gateway (mvn -B -q -DskipTests -pl config/launcher -am package) ..."
+mvn -B -q -DskipTests -pl config/launcher -am package
+exec java -jar "$ROOT/config/launcher/target/satp-launcher.jar" --work "$ROOT/target/embedded" "$@"

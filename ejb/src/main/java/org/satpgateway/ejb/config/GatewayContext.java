@@ -1,0 +1,152 @@
+package org.satpgateway.ejb.config;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.satpgateway.core.codec.MessageCodec;
+import org.satpgateway.core.codec.MessageSigner;
+import org.satpgateway.core.crypto.GatewayKeyPair;
+import org.satpgateway.core.crypto.SignatureAlgorithm;
+import org.satpgateway.core.ledger.LedgerConnector;
+import org.satpgateway.core.message.NetworkCapabilities;
+import org.satpgateway.core.message.PublicJwk;
+import org.satpgateway.core.session.ClientStateMachine;
+import org.satpgateway.core.session.RecoveryPlanner;
+import org.satpgateway.core.session.Role;
+import org.satpgateway.core.session.ServerStateMachine;
+import org.satpgateway.core.session.SessionLog;
+import org.satpgateway.core.session.SessionMachine;
+import org.satpgateway.core.session.SessionPolicy;
+import org.satpgateway.core.session.TransferOrder;
+import org.satpgateway.ledger.ReferenceLedger;
+
+/**
+ * The gateway's immutable parts, built once at start-up: settings, signing key, codec, the two state machines and
+ * their recovery planners, the counterpart's identity and the ledger connector. Read-only after construction, so
+ * calls need no container lock.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class GatewayContext {
+    private static final Logger LOG = Logger.getLogger(GatewayContext.class.getName());
+
+    private GatewaySettings settings;
+    private MessageCodec codec;
+    private SessionLog sessionLog;
+    private GatewayKeyPair key;
+    private ClientStateMachine client;
+    private ServerStateMachine server;
+    private RecoveryPlanner clientPlanner;
+    private RecoveryPlanner serverPlanner;
+    private JdbcConnectionPool ledgerPool;
+    private ReferenceLedger ledger;
+    private volatile PublicJwk peerKey;
+    private final Clock clock = Clock.systemUTC();
+
+    @PostConstruct
+    void start() {
+        settings = GatewaySettings.from(ConfigProvider.getConfig());
+        codec = new MessageCodec();
+        sessionLog = new SessionLog(codec);
+        key = KeyFiles.loadOrCreate(settings.dataDir(), "gateway");
+        SessionPolicy policy = new SessionPolicy(settings.gatewayId(), settings.networkId(), settings.ownerId(),
+                List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES256K), settings.assetProfiles(),
+                Set.of(NetworkCapabilities.LockType.TIME_LOCK), settings.lockExpiration(), settings.retryBase());
+        MessageSigner signer = new MessageSigner(codec, key);
+        client = new ClientStateMachine(signer, new SessionLog(codec), policy);
+        server = new ServerStateMachine(signer, new SessionLog(codec), policy,
+                (gatewayId, jwk) -> gatewayId.equals(settings.peerGatewayId()) && jwk.equals(peerKey()));
+        clientPlanner = new RecoveryPlanner(client);
+        serverPlanner = new RecoveryPlanner(server);
+        ledgerPool = JdbcConnectionPool.create(settings.ledgerUrl(), "sa", "sa");
+        ledgerPool.setMaxConnections(32);
+        ledger = new ReferenceLedger(ledgerPool, settings.networkId(),
+                KeyFiles.loadOrCreate(settings.dataDir(), "ledger"), codec, clock).createSchema();
+        LOG.info(() -> "gateway " + settings.gatewayId() + " (network " + settings.networkId() + ") key "
+                + key.keyId() + ", counterpart " + settings.peerGatewayId() + " at " + settings.peerEndpoint());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (ledgerPool != null) {
+            ledgerPool.dispose();
+        }
+    }
+
+    public GatewaySettings settings() {
+        return settings;
+    }
+
+    public MessageCodec codec() {
+        return codec;
+    }
+
+    public SessionLog sessionLog() {
+        return sessionLog;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public ClientStateMachine client() {
+        return client;
+    }
+
+    public ServerStateMachine server() {
+        return server;
+    }
+
+    public SessionMachine machine(Role role) {
+        return role == Role.CLIENT ? client : server;
+    }
+
+    public RecoveryPlanner planner(Role role) {
+        return role == Role.CLIENT ? clientPlanner : serverPlanner;
+    }
+
+    public LedgerConnector ledgerConnector() {
+        return ledger;
+    }
+
+    public ReferenceLedger referenceLedger() {
+        return ledger;
+    }
+
+    public PublicJwk publicKey() {
+        return key.publicJwk();
+    }
+
+    /**
+     * The counterpart's signing key, read from its file on first use (the counterpart may start after this
+     * gateway and write its key then).
+     */
+    public PublicJwk peerKey() {
+        PublicJwk k = peerKey;
+        if (k == null && Files.exists(settings.peerKeyFile())) {
+            k = KeyFiles.readPublic(settings.peerKeyFile());
+            peerKey = k;
+        }
+        return k;
+    }
+
+    /** The counterpart as a transfer order names it; empty key until its key file exists. */
+    public TransferOrder.Counterpart counterpart() {
+        PublicJwk k = peerKey();
+        if (k == null) {
+            throw new IllegalStateException("the counterpart's key file " + settings.peerKeyFile() + " does not exist yet");
+        }
+        return new TransferOrder.Counterpart(settings.peerGatewayId(), settings.peerNetworkId(), settings.peerOwnerId(), k);
+    }
+}

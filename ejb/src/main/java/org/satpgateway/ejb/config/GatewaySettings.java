@@ -1,0 +1,59 @@
+package org.satpgateway.ejb.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The gateway's settings, read once at start-up through MicroProfile Config (system properties, environment,
+ * {@code META-INF/microprofile-config.properties}). Every key starts with {@code gateway.}; docs/configuration.md
+ * lists them.
+ */
+public record GatewaySettings(
+        String gatewayId,
+        String networkId,
+        String ownerId,
+        Path dataDir,
+        String peerGatewayId,
+        String peerNetworkId,
+        String peerOwnerId,
+        URI peerEndpoint,
+        Path peerKeyFile,
+        Set<String> assetProfiles,
+        Duration retryBase,
+        Duration lockExpiration,
+        Duration defaultDeadline,
+        int maxRetries,
+        String ledgerUrl,
+        boolean ledgerIssuing) {
+
+    /** Reads the settings; a missing mandatory key fails start-up with its name. */
+    public static GatewaySettings from(Config c) {
+        Path data = c.getOptionalValue("gateway.data-dir", String.class).map(Path::of)
+                .orElseGet(() -> Path.of(Optional.ofNullable(System.getProperty("com.sun.aas.instanceRoot"))
+                        .orElse(System.getProperty("java.io.tmpdir")), "data", "gateway"));
+        String ledgerUrl = c.getOptionalValue("gateway.ledger.url", String.class)
+                .orElse("jdbc:h2:file:" + data.resolve("ledger").toAbsolutePath() + ";WRITE_DELAY=0");
+        return new GatewaySettings(
+                c.getValue("gateway.id", String.class),
+                c.getValue("gateway.network", String.class),
+                c.getValue("gateway.owner", String.class),
+                data,
+                c.getValue("gateway.peer.id", String.class),
+                c.getValue("gateway.peer.network", String.class),
+                c.getValue("gateway.peer.owner", String.class),
+                URI.create(c.getValue("gateway.peer.endpoint", String.class)),
+                Path.of(c.getValue("gateway.peer.key-file", String.class)),
+                Set.copyOf(c.getOptionalValues("gateway.asset-profiles", String.class).orElse(List.of("bond/v1"))),
+                Duration.ofMillis(c.getOptionalValue("gateway.retry-base-ms", Long.class).orElse(2000L)),
+                Duration.ofSeconds(c.getOptionalValue("gateway.lock-expiration-s", Long.class).orElse(600L)),
+                Duration.ofSeconds(c.getOptionalValue("gateway.default-deadline-s", Long.class).orElse(300L)),
+                c.getOptionalValue("gateway.max-retries", Integer.class).orElse(5),
+                ledgerUrl,
+                c.getOptionalValue("gateway.ledger.issuing", Boolean.class).orElse(false));
+    }
+}

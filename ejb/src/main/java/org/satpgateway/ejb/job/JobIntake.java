@@ -1,0 +1,59 @@
+package org.satpgateway.ejb.job;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.jms.Destination;
+import java.time.Instant;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.satpgateway.ejb.messaging.JmsChannel;
+import org.satpgateway.ejb.step.StepService;
+
+/**
+ * Where back-office jobs come in, by REST or JMS: checks the job, opens its session (or finds the earlier job with
+ * the same transferContextId), and refuses an invalid job with its reason, creating nothing.
+ */
+@Stateless
+public class JobIntake {
+    private static final Logger LOG = Logger.getLogger(JobIntake.class.getName());
+
+    @EJB
+    private StepService steps;
+
+    @EJB
+    private JmsChannel jms;
+
+    /** A job from {@code POST /api/v1/transfers}. */
+    public StepService.Submission fromRest(String json) {
+        return submit(json, "REST");
+    }
+
+    /** A job from {@code satp.jobs}: the answer goes to JMSReplyTo (if named) and refusals to the events topic. */
+    public void fromQueue(String json, Destination replyTo, String messageId) {
+        StepService.Submission s = submit(json, "JMS");
+        String context = contextOf(json);
+        if (s instanceof StepService.Submission.Refused r) {
+            LOG.info(() -> "refused a JMS job (" + context + "): " + r.rejection());
+            String event = JobEvents.refused(context, r.rejection(), Instant.now());
+            jms.jobEvent(event, Map.of("state", "REFUSED"));
+            if (replyTo != null) {
+                jms.reply(replyTo, messageId, event);
+            }
+        } else if (s instanceof StepService.Submission.Accepted a && replyTo != null) {
+            jms.reply(replyTo, messageId, JobEvents.accepted(a.jobId(), context, a.repeat()));
+        }
+    }
+
+    private StepService.Submission submit(String json, String channel) {
+        TransferJob.Parsed parsed = TransferJob.parse(json);
+        if (parsed instanceof TransferJob.Parsed.Invalid invalid) {
+            return new StepService.Submission.Refused(invalid.rejection());
+        }
+        return steps.submit(((TransferJob.Parsed.Valid) parsed).job(), channel);
+    }
+
+    private static String contextOf(String json) {
+        TransferJob.Parsed parsed = TransferJob.parse(json);
+        return parsed instanceof TransferJob.Parsed.Valid v ? v.job().transferContextId() : null;
+    }
+}

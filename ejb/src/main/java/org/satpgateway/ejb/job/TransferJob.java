@@ -1,0 +1,113 @@
+package org.satpgateway.ejb.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.satpgateway.core.Rejection;
+import org.satpgateway.core.SatpError;
+import org.satpgateway.core.session.TransferOrder;
+
+/**
+ * A back-office transfer job, the JSON that arrives on {@code POST /api/v1/transfers} and on the {@code satp.jobs}
+ * queue (docs/back-office.md):
+ * <pre>{"transferContextId": "...", "digitalAssetId": "...", "assetProfileId": "bond/v1", "amount": 1000,
+ *  "originator": "...", "beneficiary": "...", "originatorPublicKey": "...", "beneficiaryPublicKey": "...",
+ *  "deadlineSeconds": 300}</pre>
+ * {@code deadlineSeconds} is optional (the gateway's default applies).
+ */
+public record TransferJob(
+        String transferContextId,
+        String digitalAssetId,
+        String assetProfileId,
+        Long amount,
+        String originator,
+        String beneficiary,
+        String originatorPublicKey,
+        String beneficiaryPublicKey,
+        Long deadlineSeconds) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** The parsed job, or why it is refused. */
+    public sealed interface Parsed {
+        record Valid(TransferJob job) implements Parsed {}
+
+        record Invalid(Rejection rejection) implements Parsed {}
+    }
+
+    /** Parses and checks a job; every problem names its field. */
+    public static Parsed parse(String json) {
+        TransferJob job;
+        try {
+            job = JSON.readValue(json, TransferJob.class);
+        } catch (UnrecognizedPropertyException e) {
+            return invalid(SatpError.MALFORMED_MESSAGE, "unknown field " + e.getPropertyName());
+        } catch (JsonProcessingException e) {
+            return invalid(SatpError.MALFORMED_MESSAGE, "not a transfer job: " + e.getOriginalMessage());
+        }
+        if (job == null) {
+            return invalid(SatpError.MALFORMED_MESSAGE, "not a transfer job: empty body");
+        }
+        return job.problem().<Parsed>map(Parsed.Invalid::new).orElseGet(() -> new Parsed.Valid(job));
+    }
+
+    private Optional<Rejection> problem() {
+        List<String> missing = new ArrayList<>();
+        check(missing, "transferContextId", transferContextId);
+        check(missing, "digitalAssetId", digitalAssetId);
+        check(missing, "assetProfileId", assetProfileId);
+        check(missing, "originator", originator);
+        check(missing, "beneficiary", beneficiary);
+        check(missing, "originatorPublicKey", originatorPublicKey);
+        check(missing, "beneficiaryPublicKey", beneficiaryPublicKey);
+        if (!missing.isEmpty()) {
+            return Optional.of(Rejection.of(SatpError.MALFORMED_MESSAGE, "missing or blank: " + String.join(", ", missing)));
+        }
+        if (transferContextId.length() > 200) {
+            return Optional.of(Rejection.of(SatpError.INVALID_CONTEXT_ID, "transferContextId is longer than 200 characters"));
+        }
+        if (digitalAssetId.length() > 200) {
+            return Optional.of(Rejection.of(SatpError.INVALID_ASSET_ID, "digitalAssetId is longer than 200 characters"));
+        }
+        if (amount == null || amount <= 0) {
+            return Optional.of(Rejection.of(SatpError.INVALID_AMOUNT, "amount must be a positive integer"));
+        }
+        if (deadlineSeconds != null && (deadlineSeconds < 5 || deadlineSeconds > 7 * 24 * 3600)) {
+            return Optional.of(Rejection.of(SatpError.MALFORMED_MESSAGE, "deadlineSeconds must be between 5 and 604800"));
+        }
+        return Optional.empty();
+    }
+
+    private static void check(List<String> missing, String name, String value) {
+        if (value == null || value.isBlank()) {
+            missing.add(name);
+        }
+    }
+
+    private static Parsed invalid(SatpError error, String detail) {
+        return new Parsed.Invalid(Rejection.of(error, detail));
+    }
+
+    /** The order the client state machine takes for this job. */
+    public TransferOrder toOrder(String sessionId, TransferOrder.Counterpart counterpart, int maxRetries, Duration defaultDeadline) {
+        Duration deadline = deadlineSeconds == null ? defaultDeadline : Duration.ofSeconds(deadlineSeconds);
+        return new TransferOrder(sessionId, transferContextId, digitalAssetId, assetProfileId, amount, originator,
+                beneficiary, originatorPublicKey, beneficiaryPublicKey, counterpart, maxRetries, deadline);
+    }
+
+    /** The job as JSON (stored with the job). */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

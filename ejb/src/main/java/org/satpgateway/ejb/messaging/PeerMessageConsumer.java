@@ -1,0 +1,42 @@
+package org.satpgateway.ejb.messaging;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.TextMessage;
+import org.satpgateway.ejb.step.StepService;
+
+/**
+ * Takes each signed SATP message the counterpart delivered ({@code satp.inbound}) and runs its step in the
+ * container's XA transaction. It only unwraps and delegates: a step that fails rolls back everything, the message is
+ * redelivered, and after the broker's attempts it lands in the dead-letter queue with its original address.
+ */
+@MessageDriven(name = "PeerMessageConsumer", activationConfig = {
+        @ActivationConfigProperty(propertyName = "destination", propertyValue = JmsChannel.INBOUND),
+        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
+        @ActivationConfigProperty(propertyName = "useJNDI", propertyValue = "false"),
+        @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
+        @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000")})
+public class PeerMessageConsumer implements MessageListener {
+    @EJB
+    private StepService steps;
+
+    @Override
+    public void onMessage(Message message) {
+        steps.receive(text(message));
+    }
+
+    static String text(Message message) {
+        if (!(message instanceof TextMessage t)) {
+            throw new IllegalArgumentException("not a text message: " + message.getClass().getName());
+        }
+        try {
+            return t.getText();
+        } catch (JMSException e) {
+            throw new IllegalStateException("cannot read the message body", e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.satpgateway.ejb.messaging;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import org.satpgateway.ejb.job.JobIntake;
+
+/**
+ * Takes back-office transfer jobs from {@code satp.jobs} (the same JSON as {@code POST /api/v1/transfers}). A valid
+ * job opens its session in this transaction; an invalid one is refused with its reason on {@code satp.job.events}
+ * (and on JMSReplyTo when the back office named one), and nothing is created.
+ */
+@MessageDriven(name = "TransferJobConsumer", activationConfig = {
+        @ActivationConfigProperty(propertyName = "destination", propertyValue = JmsChannel.JOBS),
+        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
+        @ActivationConfigProperty(propertyName = "useJNDI", propertyValue = "false"),
+        @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
+        @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000")})
+public class TransferJobConsumer implements MessageListener {
+    @EJB
+    private JobIntake intake;
+
+    @Override
+    public void onMessage(Message message) {
+        try {
+            intake.fromQueue(PeerMessageConsumer.text(message), message.getJMSReplyTo(), message.getJMSMessageID());
+        } catch (JMSException e) {
+            throw new IllegalStateException("cannot read the job message", e);
+        }
+    }
+}

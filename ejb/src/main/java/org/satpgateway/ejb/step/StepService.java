@@ -1,0 +1,267 @@
+package org.satpgateway.ejb.step;
+
+import jakarta.ejb.EJB;
+import jakarta.ejb.Stateless;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.satpgateway.core.Rejection;
+import org.satpgateway.core.SatpError;
+import org.satpgateway.core.codec.Decoded;
+import org.satpgateway.core.codec.SignedMessage;
+import org.satpgateway.core.ledger.LedgerResult;
+import org.satpgateway.core.log.LogEntry;
+import org.satpgateway.core.message.ErrorMessage;
+import org.satpgateway.core.message.MessageType;
+import org.satpgateway.core.message.SatpMessage;
+import org.satpgateway.core.session.Effect;
+import org.satpgateway.core.session.RecoveryPlanner;
+import org.satpgateway.core.session.Role;
+import org.satpgateway.core.session.Session;
+import org.satpgateway.core.session.SessionMachine;
+import org.satpgateway.core.session.Transition;
+import org.satpgateway.ejb.config.GatewayContext;
+import org.satpgateway.ejb.job.JobEntity;
+import org.satpgateway.ejb.job.JobEvents;
+import org.satpgateway.ejb.job.TransferJob;
+import org.satpgateway.ejb.log.JpaLogStore;
+import org.satpgateway.ejb.log.RejectedMessageEntity;
+import org.satpgateway.ejb.messaging.JmsChannel;
+
+/**
+ * Runs one protocol step in the caller's transaction: the consumed message (MDB), the log entries, the session's
+ * index and timer, the ledger action (idempotent, committed by the ledger itself) and the outbound messages all
+ * belong to it, so the step happens entirely or not at all. The session's index row is locked first, so steps of
+ * one session never run at once.
+ */
+@Stateless
+public class StepService {
+    private static final Logger LOG = Logger.getLogger(StepService.class.getName());
+
+    @PersistenceContext(unitName = "satpLog")
+    private EntityManager em;
+
+    @EJB
+    private GatewayContext gateway;
+
+    @EJB
+    private JmsChannel jms;
+
+    /** The outcome of a job submission. */
+    public sealed interface Submission {
+        /** A new job, or the earlier job with the same transferContextId ({@code repeat}). */
+        record Accepted(String jobId, boolean repeat) implements Submission {}
+
+        record Refused(Rejection rejection) implements Submission {}
+    }
+
+    // ---- inputs -------------------------------------------------------------------------------------------------
+
+    /** A back-office job: opens a client session and sends the transfer proposal. */
+    public Submission submit(TransferJob job, String channel) {
+        Optional<JobEntity> earlier = jobByContext(job.transferContextId());
+        if (earlier.isPresent()) {
+            return new Submission.Accepted(earlier.get().jobId(), true);
+        }
+        Instant now = gateway.clock().instant();
+        String sessionId = UUID.randomUUID().toString();
+        Transition t;
+        try {
+            t = gateway.client().start(job.toOrder(sessionId, gateway.counterpart(), gateway.settings().maxRetries(),
+                    gateway.settings().defaultDeadline()), now);
+        } catch (IllegalStateException | IllegalArgumentException | NullPointerException e) {
+            return new Submission.Refused(Rejection.of(SatpError.MALFORMED_MESSAGE, String.valueOf(e.getMessage())));
+        }
+        if (t instanceof Transition.Rejected r) {
+            return new Submission.Refused(r.rejection());
+        }
+        em.persist(new JobEntity(sessionId, job.transferContextId(), channel, now.toEpochMilli(), job.toJson()));
+        new Run(Role.CLIENT, now).carry(null, t);
+        return new Submission.Accepted(sessionId, false);
+    }
+
+    /** A signed message from the counterpart, taken from the inbound queue. */
+    public void receive(String wire) {
+        Instant now = gateway.clock().instant();
+        Decoded d = gateway.codec().decode(wire.getBytes(StandardCharsets.UTF_8));
+        if (d instanceof Decoded.Refused refused) {
+            keepRejected(null, refused.rejection(), wire, now);
+            return;
+        }
+        Decoded.Message in = (Decoded.Message) d;
+        SatpMessage msg = in.message().message();
+        String sessionId = msg.common().sessionId();
+        JpaLogStore store = store();
+        Session s = store.lock(sessionId).isPresent() ? gateway.sessionLog().replay(store.read(sessionId)) : null;
+        MessageType type = msg.type();
+        if (s == null) {
+            if (type == MessageType.RECOVER) {
+                send(gateway.planner(Role.SERVER).sessionNotFound(in, now));
+                return;
+            }
+            Transition t = gateway.server().open(in, now);
+            answerRefusal(t, in, gateway.server(), wire, now);
+            new Run(Role.SERVER, now).carry(null, t);
+            return;
+        }
+        SessionMachine machine = gateway.machine(s.role());
+        RecoveryPlanner planner = gateway.planner(s.role());
+        Transition t = switch (type) {
+            case RECOVER -> planner.answer(s, store.read(sessionId), in, now);
+            case RECOVER_UPDATE -> planner.onUpdate(s, in, now).transition();
+            case RECOVER_UPDATE_ACK -> planner.onUpdateAck(s, in, now);
+            case RECOVER_SUCCESS -> planner.onSuccess(s, in, now).transition();
+            default -> type == MessageType.ERROR
+                    && SatpError.SESSION_NOT_FOUND.code().equals(((ErrorMessage) msg).errorCode())
+                    && msg.common().hashPrevMessage().equals(s.lastRecoverHash())
+                    ? planner.onSessionNotFound(s, in, now).transition()
+                    : machine.receive(s, in, now);
+        };
+        answerRefusal(t, in, machine, wire, now);
+        new Run(s.role(), now).carry(s, t);
+    }
+
+    /** The session's timer fired: resend, redo, recover or roll back, as the state machine decides. */
+    public void timeout(String sessionId) {
+        Instant now = gateway.clock().instant();
+        JpaLogStore store = store();
+        Optional<org.satpgateway.ejb.log.SessionEntity> index = store.lock(sessionId);
+        if (index.isEmpty() || index.get().timeoutAtMillis() == null || index.get().timeoutAtMillis() > now.toEpochMilli()) {
+            return; // another step moved or cancelled the timer meanwhile
+        }
+        int attempt = index.get().timeoutAttempt();
+        store.cancelTimeout(sessionId);
+        Session s = gateway.sessionLog().replay(store.read(sessionId));
+        new Run(s.role(), now).carry(s, gateway.machine(s.role()).onTimeout(s, attempt, now));
+    }
+
+    /** Starts crash recovery of an unfinished session with its counterpart. */
+    public void recover(String sessionId, String reason) {
+        Instant now = gateway.clock().instant();
+        JpaLogStore store = store();
+        if (store.lock(sessionId).isEmpty()) {
+            return;
+        }
+        Session s = gateway.sessionLog().replay(store.read(sessionId));
+        if (s.status().terminal()) {
+            return;
+        }
+        new Run(s.role(), now).carry(s, gateway.planner(s.role()).start(s, reason, 1, now));
+    }
+
+    /** Sessions whose timer is due now. */
+    public List<String> dueSessions(int limit) {
+        return store().due(gateway.clock().instant(), limit);
+    }
+
+    /** Sessions whose log does not end them. */
+    public List<String> unfinishedSessions() {
+        return store().unfinishedSessions();
+    }
+
+    // ---- carrying out effects -----------------------------------------------------------------------------------
+
+    /** Carries out the effects of one step's transitions, in order, in the caller's transaction. */
+    private final class Run {
+        private final Role role;
+        private final Instant now;
+        private final JpaLogStore store = store();
+
+        Run(Role role, Instant now) {
+            this.role = role;
+            this.now = now;
+        }
+
+        Session carry(Session before, Transition t) {
+            if (!(t instanceof Transition.Accepted a)) {
+                return before;
+            }
+            SessionMachine machine = gateway.machine(role);
+            Session s = a.session();
+            List<LedgerResult> results = new ArrayList<>();
+            Effect.StartRecovery recovery = null;
+            boolean logged = false;
+            for (Effect e : a.effects()) {
+                if (e instanceof Effect.AppendLog append) {
+                    store.append(append.entries());
+                    store.index(s);
+                    logged = true;
+                } else if (e instanceof Effect.Send send) {
+                    send(send.message());
+                } else if (e instanceof Effect.PerformLedgerAction p) {
+                    results.add(gateway.ledgerConnector().perform(p.request()));
+                } else if (e instanceof Effect.ArmTimeout timer) {
+                    store.arm(s.sessionId(), timer.at(), timer.attempt());
+                } else if (e instanceof Effect.CancelTimeout) {
+                    store.cancelTimeout(s.sessionId());
+                } else if (e instanceof Effect.StartRecovery r) {
+                    recovery = r;
+                } else if (e instanceof Effect.Alert alert) {
+                    LOG.warning(() -> "session " + a.session().sessionId() + " needs an operator: " + alert.reason());
+                } else if (e instanceof Effect.Finish finish) {
+                    LOG.info(() -> "session " + a.session().sessionId() + " ended " + finish.outcome());
+                }
+            }
+            if (logged && role == Role.CLIENT) {
+                jms.jobEvent(JobEvents.of(s, now), Map.of("jobId", s.sessionId(), "state", s.status().name()));
+            }
+            for (LedgerResult r : results) {
+                s = carry(s, machine.onLedgerResult(s, r, now));
+            }
+            if (recovery != null && !s.status().terminal()) {
+                s = carry(s, gateway.planner(role).start(s, recovery.reason(), recovery.attempt(), now));
+            }
+            return s;
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** A refused message changes nothing; it is kept with its reason and answered with error-msg. */
+    private void answerRefusal(Transition t, Decoded.Message in, SessionMachine machine, String wire, Instant now) {
+        if (t instanceof Transition.Rejected r) {
+            SatpMessage msg = in.message().message();
+            keepRejected(msg.common().sessionId(), r.rejection(), wire, now);
+            LOG.log(Level.INFO, () -> "refused " + msg.type().shortName() + " of session " + msg.common().sessionId()
+                    + ": " + r.rejection());
+            if (msg.type() != MessageType.ERROR) {
+                send(machine.errorFor(in, r.rejection(), now));
+            }
+        }
+    }
+
+    private void keepRejected(String sessionId, Rejection rejection, String wire, Instant now) {
+        em.persist(new RejectedMessageEntity(sessionId, now.toEpochMilli(), rejection.code(), rejection.detail(), wire));
+    }
+
+    /** Queues a signed message for the counterpart. Each send is a new delivery (a resend is not a transport repeat). */
+    private void send(SignedMessage m) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("satpType", m.message().type().shortName());
+        props.put("satpSession", m.message().common().sessionId());
+        jms.toPeer(m.wire(), m.hash() + ":" + UUID.randomUUID(), props);
+    }
+
+    private Optional<JobEntity> jobByContext(String transferContextId) {
+        return em.createQuery("SELECT j FROM JobEntity j WHERE j.transferContextId = :c", JobEntity.class)
+                .setParameter("c", transferContextId).getResultList().stream().findFirst();
+    }
+
+    private JpaLogStore store() {
+        return new JpaLogStore(em, gateway.clock());
+    }
+
+    /** For status views: every entry of a session. */
+    public List<LogEntry> entries(String sessionId) {
+        return store().read(sessionId);
+    }
+}

@@ -1,0 +1,305 @@
+package org.satpgateway.it.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.satpgateway.launcher.Embedded;
+import org.satpgateway.launcher.GatewayClient;
+import org.satpgateway.launcher.Layout;
+import org.satpgateway.launcher.Processes;
+
+/**
+ * Two real gateways (Payara Micro, an Artemis broker each, H2 logs, reference ledgers), started the way the one
+ * command starts them, driven only through their public interfaces: the back-office REST and JMS interfaces, the
+ * peer endpoint and the ledgers' query interface. Each test works on its own assets.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoGatewaysIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ALICE = "alice@bank-one";
+    static final String BOB = "bob@bank-two";
+
+    Embedded embedded;
+    GatewayClient g1;
+    GatewayClient g2;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("two-gateways-" + System.nanoTime());
+        embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
+                Embedded.Options.freePorts(work));
+        Duration up = embedded.start(Duration.ofMinutes(4));
+        g1 = Embedded.client(embedded.g1());
+        g2 = Embedded.client(embedded.g2());
+        System.out.printf("[two-gateways] both up in %d ms%n", up.toMillis());
+    }
+
+    @AfterAll
+    void stop() {
+        if (embedded != null) {
+            embedded.pids().forEach((n, pid) -> System.out.printf("[two-gateways] %s RSS %d MiB%n", n, Processes.rssMiB(pid)));
+            embedded.close();
+        }
+    }
+
+    @Test
+    void aTransferCompletesWithTheAssetOnTheTargetLedgerOnlyAndBothLogsAgreeing() throws Exception {
+        String asset = issue(700);
+        long supply1 = g1.totalSupply();
+        long supply2 = g2.totalSupply();
+        long t0 = System.nanoTime();
+        GatewayClient.Answer a = g1.submit(job(asset, 700, "ctx-" + UUID.randomUUID()));
+        assertEquals(202, a.status(), () -> "submit: " + a.body());
+        String id = a.body().path("id").asText();
+        assertTrue(a.location().endsWith("/api/v1/transfers/" + id), a.location());
+
+        awaitEnded(id, Duration.ofSeconds(90));
+        System.out.printf("[two-gateways] one transfer: %d ms from submit to both sides completed%n", (System.nanoTime() - t0) / 1_000_000);
+        JsonNode t1 = g1.transfer(id).orElseThrow();
+        JsonNode t2 = g2.transfer(id).orElseThrow();
+        assertEquals("COMPLETED", t1.path("state").asText());
+        assertEquals("COMPLETED", t2.path("state").asText());
+        assertEquals("CLIENT", t1.path("role").asText());
+        assertEquals("SERVER", t2.path("role").asText());
+
+        JsonNode source = g1.asset(asset).orElseThrow();
+        assertEquals("BURNED", source.path("state").asText());
+        JsonNode target = g2.asset(asset).orElseThrow();
+        assertEquals(BOB, target.path("owner").asText());
+        assertEquals("FREE", target.path("state").asText());
+        assertEquals(700, target.path("amount").asLong());
+        assertEquals(supply1 - 700, g1.totalSupply());
+        assertEquals(supply2 + 700, g2.totalSupply());
+        assertEquals(1, count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "create"));
+        assertEquals(1, count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "assign"));
+
+        // Both logs hold the same eleven protocol messages, each once, under the same sequence numbers; each side
+        // logged its own ledger actions (lock and burn on G1, mint and assign on G2), each intent before its result.
+        Set<String> m1 = messages(t1);
+        Set<String> m2 = messages(t2);
+        assertEquals(11, m1.size(), () -> "G1 messages " + m1);
+        assertEquals(m1, m2);
+        assertEquals(List.of("lock init", "lock done", "extinguish init", "extinguish done"), ledgerEntries(t1));
+        assertEquals(List.of("create init", "create done", "assign init", "assign done"), ledgerEntries(t2));
+    }
+
+    @Test
+    void tenTransfersSubmittedAtOnceByRestAndJmsAllCompleteEachExactlyOnce() throws Exception {
+        int n = 10;
+        List<String> assets = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            assets.add(issue(10 + i));
+        }
+        long supply1 = g1.totalSupply();
+        long supply2 = g2.totalSupply();
+        String prefix = "batch-" + UUID.randomUUID() + "-";
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<Future<String>> ids = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded.broker1().url())) {
+            for (int i = 0; i < n; i++) {
+                Map<String, Object> job = job(assets.get(i), 10 + i, prefix + i);
+                Callable<String> submit = i % 2 == 0
+                        ? () -> g1.submit(job).body().path("id").asText()
+                        : () -> viaJms(cf, job);
+                ids.add(pool.submit(submit));
+            }
+            List<String> jobIds = new ArrayList<>();
+            for (Future<String> f : ids) {
+                jobIds.add(f.get());
+            }
+            for (String id : jobIds) {
+                awaitEnded(id, Duration.ofSeconds(120));
+            }
+            System.out.printf("[two-gateways] %d concurrent transfers: %d ms from first submit to all completed%n", n,
+                    (System.nanoTime() - t0) / 1_000_000);
+            assertEquals(n, new HashSet<>(jobIds).size(), "one job per transfer");
+            for (String id : jobIds) {
+                assertEquals("COMPLETED", g1.transfer(id).orElseThrow().path("state").asText(), id);
+                assertEquals("COMPLETED", g2.transfer(id).orElseThrow().path("state").asText(), id);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < n; i++) {
+            String asset = assets.get(i);
+            assertEquals("BURNED", g1.asset(asset).orElseThrow().path("state").asText(), asset);
+            JsonNode target = g2.asset(asset).orElseThrow();
+            assertEquals(BOB, target.path("owner").asText(), asset);
+            assertEquals(10 + i, target.path("amount").asLong(), asset);
+            JsonNode history = g2.get("api/v1/ledger/assets/" + asset + "/history").body();
+            assertEquals(1, count(history, "create"), asset);
+            assertEquals(1, count(history, "assign"), asset);
+        }
+        long moved = n * 10 + n * (n - 1) / 2;
+        assertEquals(supply1 - moved, g1.totalSupply());
+        assertEquals(supply2 + moved, g2.totalSupply());
+        // a repeated job (same transferContextId) is the first job, not a second transfer
+        GatewayClient.Answer again = g1.submit(job(assets.get(0), 10, prefix + 0));
+        assertEquals(200, again.status(), () -> "repeat: " + again.body());
+        assertEquals(1, g1.transfers(null).findValues("transferContextId").stream()
+                .filter(c -> c.asText().equals(prefix + 0)).count());
+    }
+
+    @Test
+    void invalidJobsAreRefusedWithTheirReasonAndCreateNothing() throws Exception {
+        int before = g1.transfers(null).size();
+        GatewayClient.Answer noAmount = g1.post("api/v1/transfers", Map.of("transferContextId", "bad-1",
+                "digitalAssetId", "x", "assetProfileId", "bond/v1", "originator", ALICE, "beneficiary", BOB,
+                "originatorPublicKey", "k", "beneficiaryPublicKey", "k"));
+        assertEquals(422, noAmount.status(), () -> String.valueOf(noAmount.body()));
+        assertEquals("urn:ietf:params:satp:core:error:err_1.1.13", noAmount.body().path("type").asText());
+        GatewayClient.Answer unknownField = g1.post("api/v1/transfers", Map.of("transferContextId", "bad-2", "colour", "red"));
+        assertEquals(400, unknownField.status());
+        assertTrue(unknownField.body().path("detail").asText().contains("colour"), unknownField.body().toString());
+
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded.broker1().url());
+                Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession();
+            MessageConsumer events = s.createConsumer(s.createTopic("satp.job.events"));
+            var replies = s.createTemporaryQueue();
+            MessageConsumer replyConsumer = s.createConsumer(replies);
+            TextMessage m = s.createTextMessage("{\"transferContextId\":\"bad-3\",\"amount\":\"lots\"}");
+            m.setJMSReplyTo(replies);
+            s.createProducer(s.createQueue("satp.jobs")).send(m);
+            TextMessage reply = (TextMessage) replyConsumer.receive(30_000);
+            assertTrue(reply != null, "a refused JMS job is answered on JMSReplyTo");
+            assertEquals("REFUSED", JSON.readTree(reply.getText()).path("state").asText(), reply.getText());
+            TextMessage event = (TextMessage) events.receive(30_000);
+            assertTrue(event != null, "a refused JMS job is announced on satp.job.events");
+            assertEquals("REFUSED", JSON.readTree(event.getText()).path("state").asText(), event.getText());
+        }
+        assertEquals(before, g1.transfers(null).size(), "nothing was created");
+    }
+
+    @Test
+    void thePeerEndpointRefusesBadMessagesAtTheDoorWithProblemDetails() throws Exception {
+        GatewayClient.Answer garbage = g2.post("satp/v1/messages", Map.of("hello", "world"));
+        assertEquals(400, garbage.status(), () -> String.valueOf(garbage.body()));
+        assertTrue(garbage.body().path("type").asText().startsWith("urn:ietf:params:satp:core:error:err_"), garbage.body().toString());
+
+        // well-formed and correctly signed, but by a key that is not the counterpart's (the codec's golden vectors)
+        Path golden = Path.of(System.getProperty("satp.repository"), "ejb/src/test/resources/golden");
+        String proposal = java.nio.file.Files.readString(golden.resolve("transfer-proposal-msg.json")).trim();
+        GatewayClient.Answer stranger = g2.post("satp/v1/messages", JSON.readTree(proposal));
+        assertEquals(422, stranger.status(), () -> String.valueOf(stranger.body()));
+        assertEquals("urn:ietf:params:satp:core:error:err_0.1.3", stranger.body().path("type").asText());
+
+        String lockAssert = java.nio.file.Files.readString(golden.resolve("lock-assert-msg.json")).trim();
+        GatewayClient.Answer tampered = g1.post("satp/v1/messages", JSON.readTree(lockAssert.replace("\"sequenceNumber\":5", "\"sequenceNumber\":6")));
+        assertEquals(422, tampered.status(), () -> String.valueOf(tampered.body()));
+
+        GatewayClient.Answer tooLarge = g2.post("satp/v1/messages", Map.of("padding", "x".repeat(600 * 1024)));
+        assertEquals(413, tooLarge.status(), () -> String.valueOf(tooLarge.body()));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    String issue(long amount) throws Exception {
+        String asset = "bond-" + UUID.randomUUID();
+        GatewayClient.Answer a = g1.issue(asset, ALICE, amount);
+        assertEquals(201, a.status(), () -> "issue: " + a.body());
+        return asset;
+    }
+
+    static Map<String, Object> job(String asset, long amount, String context) {
+        return Map.of("transferContextId", context, "digitalAssetId", asset, "assetProfileId", "bond/v1",
+                "amount", amount, "originator", ALICE, "beneficiary", BOB,
+                "originatorPublicKey", "originator-key", "beneficiaryPublicKey", "beneficiary-key");
+    }
+
+    static String viaJms(ActiveMQConnectionFactory cf, Map<String, Object> job) throws Exception {
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession();
+            var replies = s.createTemporaryQueue();
+            MessageConsumer consumer = s.createConsumer(replies);
+            TextMessage m = s.createTextMessage(JSON.writeValueAsString(job));
+            m.setJMSReplyTo(replies);
+            MessageProducer p = s.createProducer(s.createQueue("satp.jobs"));
+            p.send(m);
+            TextMessage reply = (TextMessage) consumer.receive(60_000);
+            if (reply == null) {
+                throw new AssertionError("no reply to the JMS job " + job.get("transferContextId"));
+            }
+            JsonNode r = JSON.readTree(reply.getText());
+            assertEquals("ACCEPTED", r.path("state").asText(), reply.getText());
+            return r.path("jobId").asText();
+        }
+    }
+
+    void awaitEnded(String id, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String s1 = null;
+        String s2 = null;
+        while (System.nanoTime() < deadline) {
+            s1 = g1.transfer(id).map(t -> t.path("state").asText()).orElse(null);
+            s2 = g2.transfer(id).map(t -> t.path("state").asText()).orElse(null);
+            if (ended(s1) && ended(s2)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("transfer " + id + " did not end within " + timeout + ": G1 " + s1 + ", G2 " + s2);
+    }
+
+    static boolean ended(String state) {
+        return state != null && !state.equals("ACTIVE") && !state.equals("ROLLING_BACK");
+    }
+
+    static Set<String> messages(JsonNode transfer) {
+        Set<String> m = new TreeSet<>();
+        for (JsonNode e : transfer.path("history")) {
+            if (e.path("type").asText().endsWith("-msg")) {
+                m.add(e.path("sequenceNumber").asInt() + " " + e.path("type").asText());
+            }
+        }
+        return m;
+    }
+
+    static List<String> ledgerEntries(JsonNode transfer) {
+        List<String> l = new ArrayList<>();
+        for (JsonNode e : transfer.path("history")) {
+            if (!e.path("type").asText().contains("-msg")) {
+                l.add(e.path("type").asText() + " " + e.path("operation").asText());
+            }
+        }
+        return l;
+    }
+
+    static long count(JsonNode history, String action) {
+        long c = 0;
+        for (JsonNode r : history) {
+            if (r.path("action").asText().equalsIgnoreCase(action)) {
+                c++;
+            }
+        }
+        return c;
+    }
+}
