@@ -23,12 +23,18 @@ public class PeerDeliveryConsumer implements MessageListener {
     @EJB
     private PeerHttpChannel peer;
 
+    @EJB
+    private StepFailures failures;
+
     @Override
     public void onMessage(Message message) {
         try {
             peer.deliver(PeerMessageConsumer.text(message), message.getStringProperty(JmsChannel.DELIVERY_KEY));
         } catch (JMSException e) {
             throw new IllegalStateException("cannot read the outbound message", e);
+        } catch (RuntimeException e) {
+            failures.record(JmsChannel.OUTBOUND, message, e);
+            throw e;
         }
     }
 }

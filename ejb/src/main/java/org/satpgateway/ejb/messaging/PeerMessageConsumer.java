@@ -11,8 +11,9 @@ import org.satpgateway.ejb.step.StepService;
 
 /**
  * Takes each signed SATP message the counterpart delivered ({@code satp.inbound}) and runs its step in the
- * container's XA transaction. It only unwraps and delegates: a step that fails rolls back everything, the message is
- * redelivered, and after the broker's attempts it lands in the dead-letter queue with its original address.
+ * container's XA transaction. It only unwraps, delegates and rethrows: a step that fails rolls back everything (its
+ * reason is recorded apart, see {@link StepFailures}), the message is redelivered, and after the broker's attempts it
+ * lands in the dead-letter queue with its original address.
  */
 @MessageDriven(name = "PeerMessageConsumer", activationConfig = {
         @ActivationConfigProperty(propertyName = "destination", propertyValue = JmsChannel.INBOUND),
@@ -24,9 +25,17 @@ public class PeerMessageConsumer implements MessageListener {
     @EJB
     private StepService steps;
 
+    @EJB
+    private StepFailures failures;
+
     @Override
     public void onMessage(Message message) {
-        steps.receive(text(message));
+        try {
+            steps.receive(text(message));
+        } catch (RuntimeException e) {
+            failures.record(JmsChannel.INBOUND, message, e);
+            throw e;
+        }
     }
 
     static String text(Message message) {

@@ -1,0 +1,48 @@
+package org.satpgateway.web;
+
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.satpgateway.ejb.messaging.StepFailures;
+
+/**
+ * Operators' view of what went wrong: {@code GET /api/v1/admin/step-failures} lists failed deliveries (rolled back
+ * and redelivered; after the broker's attempts, in the dead-letter queue) with their reasons.
+ */
+@Path("api/v1/admin")
+@RequestScoped
+public class AdminResource {
+    @EJB
+    private StepFailures failures;
+
+    @GET
+    @Path("step-failures")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response stepFailures(@QueryParam("limit") @DefaultValue("100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            return Problems.of(400, "Bad limit", "limit must be between 1 and 1000");
+        }
+        List<Map<String, Object>> body = failures.latest(limit).stream().map(f -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("messageId", f.messageId());
+            m.put("queue", f.queue());
+            m.put("sessionId", f.sessionId());
+            m.put("messageType", f.messageType());
+            m.put("deliveryCount", f.deliveryCount());
+            m.put("failedAt", Instant.ofEpochMilli(f.failedAtMillis()).toString());
+            m.put("reason", f.reason());
+            return m;
+        }).toList();
+        return Response.ok(Problems.json(body)).build();
+    }
+}
