@@ -1,0 +1,190 @@
+package org.satpgateway.it.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathFactory;
+
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+/**
+ * The EAR on Payara Server (the full distribution, unpacked by Maven into target/), set up the way a gateway's server
+ * is set up: a real Artemis broker first ({@code config/run-broker.sh}); a domain of its own under target/ (ports
+ * from {@code satp.payaraServer.portBase}, 28000 by default, broker on {@code satp.payaraServer.brokerPort}); the
+ * server-level resources from {@code config/payara/server-setup.asadmin} with the broker's port and the RAR's path
+ * filled in, checked in domain.xml; both pools pinged (the resource adapter reaches the broker); then
+ * {@code asadmin deploy} of the EAR, which must answer {@code GET /api/v1/version} at context root /.
+ * <p>
+ * One boot only, to keep the test short: {@code jms-service.type=DISABLED} and transaction recovery act at the next
+ * start-up, so here they are checked in domain.xml only (the bundled OpenMQ is lazy and is not started meanwhile).
+ * The domain is stopped at the end (its JVM killed if stop-domain fails), also when the test fails.
+ */
+class PayaraServerEarIT {
+
+    private static final Path PAYARA = Path.of(System.getProperty("satp.payaraServer"));
+    private static final Path EAR = Path.of(System.getProperty("satp.ear"));
+    private static final Path RAR = Path.of(System.getProperty("satp.rar"));
+    private static final Path CONFIG = Path.of(System.getProperty("satp.root"));
+    private static final Path WORK = Path.of(System.getProperty("satp.work", "target/it")).toAbsolutePath()
+            .resolve("payara-server");
+    private static final String VERSION = System.getProperty("project.version");
+    private static final int PORT_BASE = Integer.getInteger("satp.payaraServer.portBase", 28000);
+    private static final int BROKER_PORT = Integer.getInteger("satp.payaraServer.brokerPort", 28616);
+    private static final Duration READY = Duration.ofSeconds(180);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void earDeploysOnTheConfiguredDomainAndAnswersItsVersion() throws Exception {
+        assertTrue(Files.isRegularFile(PAYARA.resolve("bin/asadmin")), "Payara Server not unpacked at " + PAYARA);
+        assertTrue(Files.isRegularFile(EAR), "EAR not built: " + EAR);
+        assertTrue(Files.isRegularFile(RAR), "RAR not built: " + RAR);
+        Files.createDirectories(WORK);
+
+        try (Broker broker = Broker.start("payara-server-broker", BROKER_PORT);
+                PayaraDomain domain = new PayaraDomain(PAYARA, WORK, "satpgw", PORT_BASE)) {
+            System.out.printf("[payara-server] broker ready on port %d in %d ms%n", broker.port, broker.startMillis);
+            long t0 = System.nanoTime();
+            domain.create();
+            long t = step("create-domain", t0);
+            domain.start();
+            t = step("start-domain", t);
+
+            domain.multimode(renderSetup(broker.port));
+            t = step("server-setup.asadmin (multimode)", t);
+            assertServerResources(domain.domainXml(), broker.port);
+            awaitPing(domain, "satpCfPool", "the Artemis resource adapter reaches the broker on the port it was given");
+            awaitPing(domain, "satpLogPool", "the log's XA pool opens its H2 database");
+            t = step("ping satpCfPool and satpLogPool", t);
+
+            domain.deploy(EAR, "satp-gateway");
+            t = step("deploy EAR", t);
+            String body = awaitVersion(domain);
+            step("/api/v1/version answering after the deploy", t);
+            assertTrue(body.contains("\"version\":\"" + VERSION + "\""), "the built version: " + body);
+            assertTrue(Files.isRegularFile(domain.dir().resolve("data/satplog.mv.db")),
+                    "the log's persistence unit deployed onto jdbc/satpLog (H2 file in the domain's data folder)");
+            System.out.printf("[payara-server] server JVM RSS %d MiB; create-domain to the version answering %d ms%n",
+                    domain.rssMiB(), ms(t0, System.nanoTime()));
+            printSevere(domain.serverLog());
+        }
+    }
+
+    /** config/payara/server-setup.asadmin with its placeholders filled in, written next to the domain. */
+    private static Path renderSetup(int brokerPort) throws IOException {
+        String template = Files.readString(CONFIG.resolve("payara/server-setup.asadmin"));
+        assertTrue(template.contains("@BROKER_PORT@") && template.contains("@ARTEMIS_RAR@"), "placeholders in the template");
+        assertEquals("artemis-ra.rar", RAR.getFileName().toString(), "the RAR's file name gives the adapter's name");
+        String rendered = template.replace("@BROKER_PORT@", Integer.toString(brokerPort))
+                .replace("@ARTEMIS_RAR@", RAR.toAbsolutePath().normalize().toString());
+        return Files.writeString(WORK.resolve("server-setup.asadmin"), rendered);
+    }
+
+    /** What the gateway's correctness depends on, read from domain.xml (not from the commands' answers). */
+    private static void assertServerResources(Path domainXml, int brokerPort) throws Exception {
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(domainXml.toFile());
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        String config = "/domain/configs/config[@name='server-config']";
+        String pool = "/domain/resources/jdbc-connection-pool[@name='satpLogPool']";
+        String cfPool = "/domain/resources/connector-connection-pool[@name='satpCfPool']";
+        assertEquals("true", xpath.evaluate(config + "/transaction-service/@automatic-recovery", doc),
+                "automatic-recovery on the server's transaction service (in-doubt XA is recovered only then)");
+        assertEquals("DISABLED", xpath.evaluate(config + "/jms-service/@type", doc), "the bundled OpenMQ is off");
+        assertEquals("javax.sql.XADataSource", xpath.evaluate(pool + "/@res-type", doc), "the log's pool is XA");
+        assertEquals("org.h2.jdbcx.JdbcDataSource", xpath.evaluate(pool + "/@datasource-classname", doc));
+        assertEquals("jdbc:h2:file:${com.sun.aas.instanceRoot}/data/satplog;WRITE_DELAY=0",
+                xpath.evaluate(pool + "/property[@name='url']/@value", doc), "H2 keeps commits across kill -9");
+        assertEquals("satpLogPool", xpath.evaluate("/domain/resources/jdbc-resource[@jndi-name='jdbc/satpLog']/@pool-name", doc));
+        assertEquals("host=127.0.0.1;port=" + brokerPort, xpath.evaluate("/domain/resources/resource-adapter-config"
+                + "[@resource-adapter-name='artemis-ra']/property[@name='ConnectionParameters']/@value", doc));
+        assertEquals("rar", xpath.evaluate("/domain/applications/application[@name='artemis-ra']"
+                + "/property[@name='archiveType']/@value", doc), "the RAR is deployed as artemis-ra");
+        assertEquals("artemis-ra", xpath.evaluate(cfPool + "/@resource-adapter-name", doc));
+        assertEquals("XATransaction", xpath.evaluate(cfPool + "/@transaction-support", doc));
+        assertEquals("jakarta.jms.ConnectionFactory", xpath.evaluate(cfPool + "/@connection-definition-name", doc));
+        assertEquals("satpCfPool", xpath.evaluate(
+                "/domain/resources/connector-resource[@jndi-name='jms/satpConnectionFactory']/@pool-name", doc));
+        for (String ref : List.of("jdbc/satpLog", "jms/satpConnectionFactory")) {
+            assertEquals("1", xpath.evaluate("count(/domain/servers/server[@name='server']/resource-ref[@ref='"
+                    + ref + "'])", doc), ref + " is enabled on the server");
+        }
+    }
+
+    private static void awaitPing(PayaraDomain domain, String pool, String what) throws Exception {
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (domain.pingConnectionPool(pool)) {
+                return;
+            }
+            assertFalse(domain.exitsWithin(POLL), "the server JVM exited; see " + domain.serverLog());
+        }
+        fail("ping-connection-pool " + pool + " did not succeed within " + READY + " (" + what + "); see "
+                + domain.serverLog());
+    }
+
+    private String awaitVersion(PayaraDomain domain) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + domain.httpPort + "/api/v1/version"))
+                .header("Accept", "application/json").timeout(Duration.ofSeconds(10)).build();
+        long deadline = System.nanoTime() + READY.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("\"product\":\"SATP Gateway\"")) {
+                    return response.body();
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            }
+            assertFalse(domain.exitsWithin(POLL), "the server JVM exited; see " + domain.serverLog());
+        }
+        fail("/api/v1/version did not answer within " + READY + "; last: " + last);
+        return null;
+    }
+
+    /** The SEVERE records in the server's log, one line each (the ODL format starts the message on the next line). */
+    private static void printSevere(Path serverLog) throws IOException {
+        List<String> lines = Files.readAllLines(serverLog);
+        List<String> severe = new ArrayList<>();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).contains("] [SEVERE] [")) {
+                severe.add(lines.get(i + 1).strip());
+            }
+        }
+        Set<String> distinct = new LinkedHashSet<>();
+        severe.forEach(s -> distinct.add(s.length() > 160 ? s.substring(0, 160) + "..." : s));
+        System.out.printf("[payara-server] SEVERE records in server.log: %d%n", severe.size());
+        distinct.forEach(s -> System.out.println("[payara-server]   " + s));
+    }
+
+    /** Prints how long a step took since {@code fromNanos}; returns now. */
+    private static long step(String what, long fromNanos) {
+        long now = System.nanoTime();
+        System.out.printf("[payara-server] %s: %d ms%n", what, ms(fromNanos, now));
+        return now;
+    }
+
+    private static long ms(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
+    }
+}
