@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,15 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPath;
 import javax.xml.xpath.XPathFactory;
-
 import org.junit.jupiter.api.Test;
+import org.satpgateway.launcher.BrokerNode;
+import org.satpgateway.launcher.GatewayClient;
+import org.satpgateway.launcher.Layout;
 import org.w3c.dom.Document;
 
 /**
@@ -60,18 +64,22 @@ class PayaraServerEarIT {
         assertTrue(Files.isRegularFile(RAR), "RAR not built: " + RAR);
         Files.createDirectories(WORK);
 
-        try (Broker broker = Broker.start("payara-server-broker", BROKER_PORT);
+        Layout layout = new Layout(Path.of(System.getProperty("satp.repository")));
+        long tb = System.nanoTime();
+        try (BrokerNode broker = new BrokerNode(layout, WORK.resolve("broker-" + System.nanoTime()), BROKER_PORT).start();
                 PayaraDomain domain = new PayaraDomain(PAYARA, WORK, "satpgw", PORT_BASE)) {
-            System.out.printf("[payara-server] broker ready on port %d in %d ms%n", broker.port, broker.startMillis);
+            System.out.printf("[payara-server] broker ready on port %d in %d ms%n", broker.port(), ms(tb, System.nanoTime()));
             long t0 = System.nanoTime();
             domain.create();
             long t = step("create-domain", t0);
             domain.start();
             t = step("start-domain", t);
 
-            domain.multimode(renderSetup(broker.port));
+            domain.multimode(renderSetup(broker.port()));
             t = step("server-setup.asadmin (multimode)", t);
-            assertServerResources(domain.domainXml(), broker.port);
+            assertServerResources(domain.domainXml(), broker.port());
+            domain.multimode(renderSettings(domain));
+            t = step("gateway settings (set-config-property)", t);
             awaitPing(domain, "satpCfPool", "the Artemis resource adapter reaches the broker on the port it was given");
             awaitPing(domain, "satpLogPool", "the log's XA pool opens its H2 database");
             t = step("ping satpCfPool and satpLogPool", t);
@@ -83,10 +91,48 @@ class PayaraServerEarIT {
             assertTrue(body.contains("\"version\":\"" + VERSION + "\""), "the built version: " + body);
             assertTrue(Files.isRegularFile(domain.dir().resolve("data/satplog.mv.db")),
                     "the log's persistence unit deployed onto jdbc/satpLog (H2 file in the domain's data folder)");
+            submitsAJob(domain);
+            step("a job submitted: its session opened and its proposal logged", t);
             System.out.printf("[payara-server] server JVM RSS %d MiB; create-domain to the version answering %d ms%n",
                     domain.rssMiB(), ms(t0, System.nanoTime()));
             printSevere(domain.serverLog());
         }
+    }
+
+    /**
+     * The gateway's settings as MicroProfile Config properties of the domain (docs/configuration.md). The counterpart
+     * is not running: its key file does not exist and its endpoint does not answer.
+     */
+    private static Path renderSettings(PayaraDomain domain) throws IOException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("gateway.id", "gateway-one");
+        settings.put("gateway.network", "ledger-one");
+        settings.put("gateway.owner", "bank-one");
+        settings.put("gateway.data-dir", domain.dir().resolve("data/gateway").toString());
+        settings.put("gateway.peer.id", "gateway-two");
+        settings.put("gateway.peer.network", "ledger-two");
+        settings.put("gateway.peer.owner", "bank-two");
+        settings.put("gateway.peer.endpoint", "http://127.0.0.1:9/satp/v1/messages");
+        settings.put("gateway.peer.key-file", WORK.resolve("peer.public.jwk").toString());
+        settings.put("gateway.ledger.issuing", "true");
+        StringBuilder commands = new StringBuilder();
+        settings.forEach((k, v) -> commands.append("set-config-property --source domain --propertyName ").append(k)
+                .append(" --propertyValue ").append(v).append('\n'));
+        return Files.writeString(WORK.resolve("gateway-settings.asadmin"), commands.toString());
+    }
+
+    /** The counterpart's key (any valid ES256 key) so that a job can open its session; then a job by REST. */
+    private void submitsAJob(PayaraDomain domain) throws Exception {
+        Files.writeString(WORK.resolve("peer.public.jwk"), Files.readString(domain.dir().resolve("data/gateway/gateway.public.jwk")));
+        GatewayClient g = new GatewayClient(URI.create("http://127.0.0.1:" + domain.httpPort + "/"));
+        assertEquals(201, g.issue("bond-ear-1", "alice@bank-one", 10).status());
+        GatewayClient.Answer a = g.submit(Map.of("transferContextId", "ctx-ear-1", "digitalAssetId", "bond-ear-1",
+                "assetProfileId", "bond/v1", "amount", 10, "originator", "alice@bank-one", "beneficiary", "bob@bank-two",
+                "originatorPublicKey", "k1", "beneficiaryPublicKey", "k2"));
+        assertEquals(202, a.status(), () -> String.valueOf(a.body()));
+        JsonNode t = g.transfer(a.body().path("id").asText()).orElseThrow();
+        assertEquals("ACTIVE", t.path("state").asText(), t::toString);
+        assertEquals("transfer-proposal-msg", t.path("history").get(0).path("type").asText(), t::toString);
     }
 
     /** config/payara/server-setup.asadmin with its placeholders filled in, written next to the domain. */
