@@ -9,5 +9,5 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 echo "building the gateway (mvn -B -q -DskipTests -pl config/launcher -am package) ..."
-mvn -B -q -DskipTests -pl config/launcher -am package
+mvn -B -q -Dstyle.color=never -DskipTests -pl config/launcher -am package
 exec java -jar "$ROOT/config/launcher/target/satp-launcher.jar" --work "$ROOT/target/embedded" "$@"

@@ -74,6 +74,13 @@ public final class GatewayClient {
         return get("api/v1/ledger/supply").body().path("totalSupply").asLong();
     }
 
+    /** {@code POST /satp/v1/messages} with a message exactly as given, as a peer gateway delivers it. */
+    public Answer deliver(String wire, String idempotencyKey) throws IOException {
+        return send(HttpRequest.newBuilder(base.resolve("satp/v1/messages")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(wire)).build());
+    }
+
     public Answer get(String path) throws IOException {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
     }

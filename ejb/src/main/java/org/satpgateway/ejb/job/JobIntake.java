@@ -25,13 +25,14 @@ public class JobIntake {
 
     /** A job from {@code POST /api/v1/transfers}. */
     public StepService.Submission fromRest(String json) {
-        return submit(json, "REST");
+        return submit(TransferJob.parse(json), "REST");
     }
 
     /** A job from {@code satp.jobs}: the answer goes to JMSReplyTo (if named) and refusals to the events topic. */
     public void fromQueue(String json, Destination replyTo, String messageId) {
-        StepService.Submission s = submit(json, "JMS");
-        String context = contextOf(json);
+        TransferJob.Parsed parsed = TransferJob.parse(json);
+        StepService.Submission s = submit(parsed, "JMS");
+        String context = parsed instanceof TransferJob.Parsed.Valid v ? v.job().transferContextId() : null;
         if (s instanceof StepService.Submission.Refused r) {
             LOG.info(() -> "refused a JMS job (" + context + "): " + r.rejection());
             String event = JobEvents.refused(context, r.rejection(), Instant.now());
@@ -44,16 +45,10 @@ public class JobIntake {
         }
     }
 
-    private StepService.Submission submit(String json, String channel) {
-        TransferJob.Parsed parsed = TransferJob.parse(json);
+    private StepService.Submission submit(TransferJob.Parsed parsed, String channel) {
         if (parsed instanceof TransferJob.Parsed.Invalid invalid) {
             return new StepService.Submission.Refused(invalid.rejection());
         }
         return steps.submit(((TransferJob.Parsed.Valid) parsed).job(), channel);
-    }
-
-    private static String contextOf(String json) {
-        TransferJob.Parsed parsed = TransferJob.parse(json);
-        return parsed instanceof TransferJob.Parsed.Valid v ? v.job().transferContextId() : null;
     }
 }

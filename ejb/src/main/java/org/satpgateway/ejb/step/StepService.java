@@ -19,7 +19,6 @@ import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.SignedMessage;
 import org.satpgateway.core.ledger.LedgerResult;
-import org.satpgateway.core.log.LogEntry;
 import org.satpgateway.core.message.ErrorMessage;
 import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.SatpMessage;
@@ -258,10 +257,5 @@ public class StepService {
 
     private JpaLogStore store() {
         return new JpaLogStore(em, gateway.clock());
-    }
-
-    /** For status views: every entry of a session. */
-    public List<LogEntry> entries(String sessionId) {
-        return store().read(sessionId);
     }
 }

@@ -82,6 +82,21 @@ class JpaLogStoreTest {
     }
 
     @Test
+    void aSessionsTimerIsPersistentDueWhenItsTimeComesAndCancellable() {
+        Run run = Run.clientUntilLocked();
+        String id = run.session.sessionId();
+        inTransaction(store -> {
+            store.append(run.steps.get(0));
+            store.arm(id, CLOCK.instant().plusSeconds(2), 3);
+        });
+        assertEquals(List.of(), read(store -> store.due(CLOCK.instant().plusSeconds(1), 10)), "not due yet");
+        assertEquals(List.of(id), read(store -> store.due(CLOCK.instant().plusSeconds(2), 10)));
+        inTransaction(store -> assertEquals(3, store.lock(id).orElseThrow().timeoutAttempt()));
+        inTransaction(store -> store.cancelTimeout(id));
+        assertEquals(List.of(), read(store -> store.due(CLOCK.instant().plusSeconds(60), 10)), "cancelled");
+    }
+
+    @Test
     void stepsAppendedOneCommitEachReplayToTheSession() {
         Run run = Run.clientUntilLocked();
         for (List<LogEntry> step : run.steps) {

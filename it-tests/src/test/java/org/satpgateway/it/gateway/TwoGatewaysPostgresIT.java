@@ -67,6 +67,7 @@ class TwoGatewaysPostgresIT {
                 for (String db : List.of("satplog_g1", "satplog_g2")) {
                     assertEquals(11, messageRows(pg, db, id), db + ": the eleven messages of the session");
                 }
+                duplicatesChangeNothing(pg, g1, g2, id);
                 String statements = Files.readString(pg.log(), StandardCharsets.ISO_8859_1);
                 assertTrue(statements.contains("PREPARE TRANSACTION"), "two-phase commit: prepare");
                 assertTrue(statements.contains("COMMIT PREPARED"), "two-phase commit: commit of the prepared branch");
@@ -128,6 +129,64 @@ class TwoGatewaysPostgresIT {
             Thread.sleep(100);
         }
         throw new AssertionError("transfer " + id + " did not complete: " + g1.transfer(id) + " / " + g2.transfer(id));
+    }
+
+    /**
+     * Every message G1 sent in the finished session, delivered to G2 again, twice each (as a peer's retries would):
+     * G2 takes them in (202), then refuses or ignores each; no log entry, no ledger action, no state change.
+     */
+    private static void duplicatesChangeNothing(Postgres pg, GatewayClient g1, GatewayClient g2, String id) throws Exception {
+        JsonNode before = g2.transfer(id).orElseThrow();
+        List<String> sent = new ArrayList<>();
+        try (Connection c = pg.connect("satplog_g1"); PreparedStatement s = c.prepareStatement("SELECT data FROM"
+                + " satp_log_entry WHERE session_id = ? AND operation = 'done' AND entry_type LIKE '%-msg' ORDER BY position")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    sent.add(r.getString(1));
+                }
+            }
+        }
+        assertEquals(6, sent.size(), "G1 sent messages 1, 3, 5, 7, 9 and 11");
+        for (String wire : sent) {
+            for (int i = 0; i < 2; i++) {
+                assertEquals(202, g2.deliver(wire, UUID.randomUUID().toString()).status());
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (rejected(pg, "satplog_g2", id) < 10 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(10, rejected(pg, "satplog_g2", id), "messages 1-9 refused as duplicates of a closed session, twice each;"
+                + " message 11, G2's last, ignored");
+        JsonNode after = g2.transfer(id).orElseThrow();
+        assertEquals(before.path("history"), after.path("history"), "G2's log is unchanged");
+        assertEquals("COMPLETED", after.path("state").asText());
+        String asset = assetOf(pg, id);
+        assertEquals(1, TwoGatewaysIT.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "create"));
+        assertEquals(1, TwoGatewaysIT.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "assign"));
+    }
+
+    private static String assetOf(Postgres pg, String sessionId) throws Exception {
+        try (Connection c = pg.connect("satplog_g1"); PreparedStatement s = c.prepareStatement(
+                "SELECT transfer_context_id FROM satp_job WHERE job_id = ?")) {
+            s.setString(1, sessionId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getString(1).substring("ctx-".length());
+            }
+        }
+    }
+
+    private static long rejected(Postgres pg, String db, String sessionId) throws Exception {
+        try (Connection c = pg.connect(db); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM satp_rejected_message WHERE session_id = ?")) {
+            s.setString(1, sessionId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
     }
 
     private static long messageRows(Postgres pg, String db, String sessionId) throws Exception {
