@@ -179,19 +179,15 @@ class TwoGatewaysPostgresIT {
     }
 
     private static long rejected(Postgres pg, String db, String sessionId) throws Exception {
-        try (Connection c = pg.connect(db); PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM satp_rejected_message WHERE session_id = ?")) {
-            s.setString(1, sessionId);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
+        return count(pg, db, "SELECT count(*) FROM satp_rejected_message WHERE session_id = ?", sessionId);
     }
 
     private static long messageRows(Postgres pg, String db, String sessionId) throws Exception {
-        try (Connection c = pg.connect(db); PreparedStatement s = c.prepareStatement(
-                "SELECT count(*) FROM satp_log_entry WHERE session_id = ? AND entry_type LIKE '%-msg'")) {
+        return count(pg, db, "SELECT count(*) FROM satp_log_entry WHERE session_id = ? AND entry_type LIKE '%-msg'", sessionId);
+    }
+
+    private static long count(Postgres pg, String db, String sql, String sessionId) throws Exception {
+        try (Connection c = pg.connect(db); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, sessionId);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
