@@ -56,6 +56,9 @@ public class TransferResource {
         if (s instanceof StepService.Submission.Refused r) {
             return Problems.of(r.rejection());
         }
+        if (s instanceof StepService.Submission.Unavailable u) {
+            return Response.fromResponse(Problems.of(503, "Not taking jobs yet", u.reason())).header("Retry-After", "2").build();
+        }
         StepService.Submission.Accepted a = (StepService.Submission.Accepted) s;
         URI location = uri.getBaseUriBuilder().path("api/v1/transfers").path(a.jobId()).build();
         Map<String, Object> view = queries.transfer(a.jobId()).orElse(Map.of("id", a.jobId()));

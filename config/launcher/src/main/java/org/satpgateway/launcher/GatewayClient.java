@@ -33,10 +33,10 @@ public final class GatewayClient {
         }
     }
 
-    /** True when the gateway's application answers. */
+    /** True when the gateway's application answers and is ready ({@code /health/ready}: start-up recovery has run). */
     public boolean ready() {
         try {
-            return get("api/v1/version").status() == 200;
+            return get("api/v1/version").status() == 200 && get("health/ready").status() == 200;
         } catch (IOException notYet) {
             return false;
         }

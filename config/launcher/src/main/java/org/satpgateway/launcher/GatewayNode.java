@@ -145,7 +145,7 @@ public final class GatewayNode implements AutoCloseable {
         return firstPreboot != null ? firstPreboot : layout.payaraCommands("preboot-first.asadmin");
     }
 
-    /** Waits until the gateway answers {@code GET /api/v1/version}; fails when the JVM exits first. */
+    /** Waits until the gateway answers and is ready (start-up recovery done); fails when the JVM exits first. */
     public Duration awaitReady(GatewayClient client, Duration timeout) throws InterruptedException {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();

@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.satpgateway.ejb.messaging.JmsChannel;
 import org.satpgateway.ejb.step.StepService;
+import org.satpgateway.ejb.timer.RecoveryCoordinator;
 
 /**
  * Where back-office jobs come in, by REST or JMS: checks the job, opens its session (or finds the earlier job with
- * the same transferContextId), and refuses an invalid job with its reason, creating nothing.
+ * the same transferContextId), and refuses an invalid job with its reason, creating nothing. Until start-up recovery
+ * has run, no job is taken.
  */
 @Stateless
 public class JobIntake {
@@ -23,6 +25,9 @@ public class JobIntake {
     @EJB
     private JmsChannel jms;
 
+    @EJB
+    private RecoveryCoordinator recovery;
+
     /** A job from {@code POST /api/v1/transfers}. */
     public StepService.Submission fromRest(String json) {
         return submit(TransferJob.parse(json), "REST");
@@ -32,6 +37,10 @@ public class JobIntake {
     public void fromQueue(String json, Destination replyTo, String messageId) {
         TransferJob.Parsed parsed = TransferJob.parse(json);
         StepService.Submission s = submit(parsed, "JMS");
+        if (s instanceof StepService.Submission.Unavailable u) {
+            // rolled back and redelivered later (satp.jobs allows enough attempts for a start-up)
+            throw new IllegalStateException("job not taken yet: " + u.reason());
+        }
         String context = parsed instanceof TransferJob.Parsed.Valid v ? v.job().transferContextId() : null;
         if (s instanceof StepService.Submission.Refused r) {
             LOG.info(() -> "refused a JMS job (" + context + "): " + r.rejection());
@@ -46,6 +55,9 @@ public class JobIntake {
     }
 
     private StepService.Submission submit(TransferJob.Parsed parsed, String channel) {
+        if (!recovery.ready()) {
+            return new StepService.Submission.Unavailable("the gateway is starting: " + recovery.state());
+        }
         if (parsed instanceof TransferJob.Parsed.Invalid invalid) {
             return new StepService.Submission.Refused(invalid.rejection());
         }

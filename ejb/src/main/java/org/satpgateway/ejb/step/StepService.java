@@ -61,6 +61,9 @@ public class StepService {
         record Accepted(String jobId, boolean repeat) implements Submission {}
 
         record Refused(Rejection rejection) implements Submission {}
+
+        /** Not taken now (start-up recovery still runs); nothing was created, the caller may retry. */
+        record Unavailable(String reason) implements Submission {}
     }
 
     // ---- inputs -------------------------------------------------------------------------------------------------

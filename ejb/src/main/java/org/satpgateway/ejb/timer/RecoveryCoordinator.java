@@ -2,6 +2,8 @@ package org.satpgateway.ejb.timer;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -10,19 +12,29 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.satpgateway.ejb.step.StepService;
 
 /**
- * Self-healing recovery at start-up: every session the log shows unfinished is rebuilt from its log and recovered
- * with its counterpart (recover-msg), each in a transaction of its own.
+ * Self-healing recovery at start-up, before the gateway takes new jobs:
+ * <ol>
+ * <li>wait until the transaction manager has resolved the log database's in-doubt branches (a crash between prepare
+ * and commit leaves them, with their row locks);</li>
+ * <li>rebuild every session the log shows unfinished and start recovery with its counterpart (recover-msg), each in a
+ * transaction of its own;</li>
+ * <li>then declare the gateway ready: jobs are taken and {@code /health/ready} is up.</li>
+ * </ol>
+ * Afterwards the sessions' persistent timers resend, recover and roll back on schedule.
  */
 @Singleton
 @Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class RecoveryCoordinator {
     private static final Logger LOG = Logger.getLogger(RecoveryCoordinator.class.getName());
+    private static final Duration IN_DOUBT_WAIT = Duration.ofSeconds(120);
 
     @Resource
     private TimerService timers;
@@ -30,23 +42,77 @@ public class RecoveryCoordinator {
     @EJB
     private StepService steps;
 
+    @EJB
+    private InDoubtBranches inDoubt;
+
+    private volatile boolean ready;
+    private volatile String state = "waiting for start-up recovery";
+
     @PostConstruct
     void start() {
-        timers.createSingleActionTimer(1000, new TimerConfig("start-up recovery", false));
+        timers.createSingleActionTimer(500, new TimerConfig("start-up recovery", false));
+    }
+
+    /** True once start-up recovery has run: the gateway takes jobs. */
+    public boolean ready() {
+        return ready;
+    }
+
+    /** What start-up recovery is doing, for the readiness check. */
+    public String state() {
+        return state;
     }
 
     @Timeout
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void recoverAll() {
+        long t0 = System.nanoTime();
+        awaitInDoubtResolved();
         List<String> unfinished = steps.unfinishedSessions();
-        if (!unfinished.isEmpty()) {
-            LOG.info(() -> "recovering " + unfinished.size() + " unfinished session(s) after start-up");
-        }
+        state = "recovering " + unfinished.size() + " unfinished session(s)";
+        LOG.info(() -> "start-up recovery: " + unfinished.size() + " unfinished session(s)");
+        int started = 0;
         for (String sessionId : unfinished) {
             try {
                 steps.recover(sessionId, "restart");
+                started++;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "recovery of session " + sessionId + " failed to start; its timer will retry", e);
+            }
+        }
+        int n = started;
+        state = "ready";
+        ready = true;
+        LOG.info(() -> "start-up recovery done in " + (System.nanoTime() - t0) / 1_000_000 + " ms: recover-msg sent for "
+                + n + " of " + unfinished.size() + " session(s); taking jobs");
+    }
+
+    private void awaitInDoubtResolved() {
+        long deadline = System.nanoTime() + IN_DOUBT_WAIT.toNanos();
+        while (true) {
+            int n;
+            try {
+                n = inDoubt.count();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot tell whether XA branches are in doubt; going on", e);
+                return;
+            }
+            if (n <= 0) {
+                return;
+            }
+            state = n + " XA branch(es) of the log in doubt, waiting for the transaction manager";
+            if (System.nanoTime() > deadline) {
+                LOG.severe(() -> n + " XA branch(es) of the log database are still in doubt after " + IN_DOUBT_WAIT
+                        + ": steps of their sessions wait on their row locks. Run 'asadmin recover-transactions' or restart"
+                        + " the gateway (recovery of in-doubt transactions runs at start-up).");
+                return;
+            }
+            LOG.info(() -> n + " XA branch(es) of the log database in doubt; waiting for the transaction manager");
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
