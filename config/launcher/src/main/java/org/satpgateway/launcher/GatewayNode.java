@@ -27,7 +27,7 @@ public final class GatewayNode implements AutoCloseable {
     private final int httpPort;
     private final int brokerPort;
     private final Map<String, String> settings;
-    private final List<String> jvmOptions;
+    private List<String> jvmOptions;
     private final List<String> extraArgs;
     private Process process;
     private Path firstPreboot;
@@ -130,6 +130,21 @@ public final class GatewayNode implements AutoCloseable {
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
         return this;
+    }
+
+    /** JVM options for the next starts (for example a Java agent that injects faults in tests). */
+    public GatewayNode jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    public List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
+    /** The JVM's process, for its exit status. */
+    public Process process() {
+        return process;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
+import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.Layout;
@@ -68,7 +69,7 @@ class StepTransactionIT {
             assertEquals("ACTIVE", t1.path("state").asText());
             assertEquals(3, lastSequence(t1), () -> "G1 logged nothing of the failed step: " + t1);
             assertTrue(lastSequence(t2) <= 4, () -> "G2 never received lock-assert-msg: " + t2);
-            assertTrue(TwoGatewaysIT.ledgerEntries(t1).isEmpty(), () -> "no ledger intent of the failed step: " + t1);
+            assertTrue(Transfers.ledgerEntries(t1).isEmpty(), () -> "no ledger intent of the failed step: " + t1);
             JsonNode failures = g1.get("api/v1/admin/step-failures?limit=1000").body();
             long reasons = 0;
             for (JsonNode f : failures) {
@@ -91,10 +92,10 @@ class StepTransactionIT {
             assertEquals("COMPLETED", end2.path("state").asText(), () -> "G2: " + end2);
             assertEquals("BURNED", g1.asset(asset).orElseThrow().path("state").asText());
             assertEquals("bob@bank-two", g2.asset(asset).orElseThrow().path("owner").asText());
-            assertEquals(1, TwoGatewaysIT.count(g1.get("api/v1/ledger/assets/" + asset + "/history").body(), "lock"));
-            assertEquals(1, TwoGatewaysIT.count(g1.get("api/v1/ledger/assets/" + asset + "/history").body(), "extinguish"));
-            assertEquals(1, TwoGatewaysIT.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "create"));
-            assertEquals(TwoGatewaysIT.messages(g1.transfer(id).orElseThrow()), TwoGatewaysIT.messages(g2.transfer(id).orElseThrow()));
+            assertEquals(1, Transfers.count(g1.get("api/v1/ledger/assets/" + asset + "/history").body(), "lock"));
+            assertEquals(1, Transfers.count(g1.get("api/v1/ledger/assets/" + asset + "/history").body(), "extinguish"));
+            assertEquals(1, Transfers.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "create"));
+            assertEquals(Transfers.messages(g1.transfer(id).orElseThrow()), Transfers.messages(g2.transfer(id).orElseThrow()));
         } finally {
             ledger.stop();
         }

@@ -32,6 +32,13 @@ import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.Layout;
 import org.satpgateway.launcher.Processes;
+import static org.satpgateway.it.support.Transfers.ALICE;
+import static org.satpgateway.it.support.Transfers.BOB;
+import static org.satpgateway.it.support.Transfers.count;
+import static org.satpgateway.it.support.Transfers.ended;
+import static org.satpgateway.it.support.Transfers.job;
+import static org.satpgateway.it.support.Transfers.ledgerEntries;
+import static org.satpgateway.it.support.Transfers.messages;
 
 /**
  * Two real gateways (Payara Micro, an Artemis broker each, H2 logs, reference ledgers), started the way the one
@@ -41,8 +48,6 @@ import org.satpgateway.launcher.Processes;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoGatewaysIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String ALICE = "alice@bank-one";
-    static final String BOB = "bob@bank-two";
 
     Embedded embedded;
     GatewayClient g1;
@@ -228,12 +233,6 @@ class TwoGatewaysIT {
         return asset;
     }
 
-    static Map<String, Object> job(String asset, long amount, String context) {
-        return Map.of("transferContextId", context, "digitalAssetId", asset, "assetProfileId", "bond/v1",
-                "amount", amount, "originator", ALICE, "beneficiary", BOB,
-                "originatorPublicKey", "originator-key", "beneficiaryPublicKey", "beneficiary-key");
-    }
-
     static String viaJms(ActiveMQConnectionFactory cf, Map<String, Object> job) throws Exception {
         try (Connection c = cf.createConnection()) {
             c.start();
@@ -269,37 +268,4 @@ class TwoGatewaysIT {
         throw new AssertionError("transfer " + id + " did not end within " + timeout + ": G1 " + s1 + ", G2 " + s2);
     }
 
-    static boolean ended(String state) {
-        return state != null && !state.equals("ACTIVE") && !state.equals("ROLLING_BACK");
-    }
-
-    static Set<String> messages(JsonNode transfer) {
-        Set<String> m = new TreeSet<>();
-        for (JsonNode e : transfer.path("history")) {
-            if (e.path("type").asText().endsWith("-msg")) {
-                m.add(e.path("sequenceNumber").asInt() + " " + e.path("type").asText());
-            }
-        }
-        return m;
-    }
-
-    static List<String> ledgerEntries(JsonNode transfer) {
-        List<String> l = new ArrayList<>();
-        for (JsonNode e : transfer.path("history")) {
-            if (!e.path("type").asText().contains("-msg")) {
-                l.add(e.path("type").asText() + " " + e.path("operation").asText());
-            }
-        }
-        return l;
-    }
-
-    static long count(JsonNode history, String action) {
-        long c = 0;
-        for (JsonNode r : history) {
-            if (r.path("action").asText().equalsIgnoreCase(action)) {
-                c++;
-            }
-        }
-        return c;
-    }
 }

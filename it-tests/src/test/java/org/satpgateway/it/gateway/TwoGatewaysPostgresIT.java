@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.satpgateway.it.support.Postgres;
+import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.GatewayNode;
@@ -112,7 +113,7 @@ class TwoGatewaysPostgresIT {
     private static String transfer(GatewayClient g1, GatewayClient g2) throws Exception {
         String asset = "bond-" + UUID.randomUUID();
         assertEquals(201, g1.issue(asset, "alice@bank-one", 8).status());
-        GatewayClient.Answer a = g1.submit(TwoGatewaysIT.job(asset, 8, "ctx-" + asset));
+        GatewayClient.Answer a = g1.submit(Transfers.job(asset, 8, "ctx-" + asset));
         assertEquals(202, a.status(), () -> String.valueOf(a.body()));
         String id = a.body().path("id").asText();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -122,8 +123,8 @@ class TwoGatewaysPostgresIT {
             if (t1 != null && t2 != null && "COMPLETED".equals(t1.path("state").asText())
                     && "COMPLETED".equals(t2.path("state").asText())) {
                 assertEquals("BURNED", g1.asset(asset).orElseThrow().path("state").asText());
-                assertEquals(TwoGatewaysIT.BOB, g2.asset(asset).orElseThrow().path("owner").asText());
-                assertEquals(TwoGatewaysIT.messages(t1), TwoGatewaysIT.messages(t2));
+                assertEquals(Transfers.BOB, g2.asset(asset).orElseThrow().path("owner").asText());
+                assertEquals(Transfers.messages(t1), Transfers.messages(t2));
                 return id;
             }
             Thread.sleep(100);
@@ -163,8 +164,8 @@ class TwoGatewaysPostgresIT {
         assertEquals(before.path("history"), after.path("history"), "G2's log is unchanged");
         assertEquals("COMPLETED", after.path("state").asText());
         String asset = assetOf(pg, id);
-        assertEquals(1, TwoGatewaysIT.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "create"));
-        assertEquals(1, TwoGatewaysIT.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "assign"));
+        assertEquals(1, Transfers.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "create"));
+        assertEquals(1, Transfers.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "assign"));
     }
 
     private static String assetOf(Postgres pg, String sessionId) throws Exception {

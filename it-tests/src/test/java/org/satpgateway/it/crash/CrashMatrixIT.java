@@ -1,0 +1,196 @@
+package org.satpgateway.it.crash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.jboss.byteman.agent.submit.Submit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.satpgateway.it.support.Transfers;
+import org.satpgateway.launcher.Embedded;
+import org.satpgateway.launcher.GatewayClient;
+import org.satpgateway.launcher.GatewayNode;
+import org.satpgateway.launcher.Layout;
+
+/**
+ * Crash recovery on real processes: for each named crash point (docs/recovery.md), a transfer starts, the gateway
+ * named by the point halts there (Byteman rule, {@code Runtime.halt(137)}), it is restarted on the same rootdir, and
+ * the transfer must end: completed, or rolled back where the point keeps the gateway down past the deadline. After
+ * each run: the asset lives on exactly one ledger, total supply across both ledgers is unchanged, nothing was minted
+ * twice, and both logs agree on every message.
+ *
+ * <p>{@code -Dsatp.crash.set=ci} (default, {@code mvn verify}) runs a fixed representative subset;
+ * {@code -Dsatp.crash.set=all} runs every point, {@code -Dsatp.crash.set=<name>,<name>} the points named. The gateways stay up between runs; only the crashed one restarts.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CrashMatrixIT {
+    private static final Path BYTEMAN = Path.of(System.getProperty("satp.byteman"));
+
+    private Embedded embedded;
+    private GatewayClient g1;
+    private GatewayClient g2;
+    private final Map<String, Integer> agentPorts = new java.util.HashMap<>();
+    private final List<String> summary = new ArrayList<>();
+
+    Stream<CrashPoint> points() {
+        String set = System.getProperty("satp.crash.set", "ci");
+        List<String> names = set.equals("ci") ? CrashPoint.CI : List.of(set.split(","));
+        return CrashPoint.all().stream().filter(p -> set.equals("all") || names.contains(p.name()));
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("crash-" + System.nanoTime());
+        embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
+                Embedded.Options.freePorts(work).withSettings(Map.of("gateway.retry-base-ms", "1000"),
+                        Map.of("gateway.retry-base-ms", "1000")));
+        Path rules = Files.createDirectories(work).resolve("crash-points.btm");
+        StringBuilder script = new StringBuilder();
+        CrashPoint.all().forEach(p -> script.append(p.rule()).append('\n'));
+        Files.writeString(rules, script);
+        for (GatewayNode g : List.of(embedded.g1(), embedded.g2())) {
+            int port = freePort();
+            agentPorts.put(g.name(), port);
+            List<String> options = new ArrayList<>(g.jvmOptions());
+            options.add("-javaagent:" + BYTEMAN + "=script:" + rules + ",listener:true,port:" + port);
+            if (Boolean.getBoolean("satp.crash.verbose")) {
+                options.add("-Dorg.jboss.byteman.verbose=true");
+            }
+            g.jvmOptions(options);
+        }
+        embedded.start(Duration.ofMinutes(4));
+        g1 = Embedded.client(embedded.g1());
+        g2 = Embedded.client(embedded.g2());
+    }
+
+    @AfterAll
+    void stop() {
+        summary.forEach(System.out::println);
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("points")
+    void theTransferEndsCorrectlyAfterACrashAt(CrashPoint point) throws Exception {
+        GatewayNode crashed = point.gateway().equals("G1") ? embedded.g1() : embedded.g2();
+        String asset = "bond-" + UUID.randomUUID();
+        long amount = 100;
+        assertEquals(201, g1.issue(asset, Transfers.ALICE, amount).status());
+        long supplyBefore = g1.totalSupply() + g2.totalSupply();
+        Map<String, Object> job = new java.util.HashMap<>(Transfers.job(asset, amount, "crash-" + asset));
+        job.put("deadlineSeconds", point.deadlineSeconds());
+
+        Properties arm = new Properties();
+        arm.setProperty(CrashPoint.ARM, point.name());
+        new Submit("127.0.0.1", agentPorts.get(crashed.name())).setSystemProperties(arm);
+        long t0 = System.nanoTime();
+        String id = submit(job).orElse(null);
+
+        String submitted = id;
+        assertTrue(crashed.process().waitFor(90, java.util.concurrent.TimeUnit.SECONDS),
+                () -> point.name() + ": the point was never reached (state " + state(g1, submitted) + ")");
+        assertEquals(137, crashed.process().exitValue(), point.name() + ": the JVM halted at the point");
+        assertTrue(Files.readString(crashed.log()).contains("SATP-CRASH " + point.name()), "halted by the rule");
+        if (point.downPastDeadline()) {
+            long wait = t0 + Duration.ofSeconds(point.deadlineSeconds() + 2).toNanos() - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000);
+            }
+        }
+        long restartAt = System.nanoTime();
+        crashed.launch();
+        crashed.awaitReady(Embedded.client(crashed), Duration.ofMinutes(4));
+        long readyAt = System.nanoTime();
+        if (id == null) {
+            // the job's submission died with G1: the back office submits it again (same transferContextId)
+            id = submit(job).orElseThrow(() -> new AssertionError("resubmission failed"));
+        }
+        String sessionId = id;
+        awaitEnded(sessionId, Duration.ofSeconds(point.downPastDeadline() ? 180 : 120));
+        long endedAt = System.nanoTime();
+
+        JsonNode t1 = g1.transfer(sessionId).orElseThrow();
+        JsonNode t2 = g2.transfer(sessionId).orElse(null);
+        String s1 = t1.path("state").asText();
+        String s2 = t2 == null ? "unknown to G2" : t2.path("state").asText();
+        JsonNode source = g1.asset(asset).orElseThrow();
+        Optional<JsonNode> target = g2.asset(asset);
+        boolean onSource = !"BURNED".equals(source.path("state").asText());
+        boolean onTarget = target.isPresent() && !"BURNED".equals(target.get().path("state").asText());
+        assertTrue(onSource ^ onTarget, () -> point + ": the asset lives on exactly one ledger: source " + source
+                + ", target " + target);
+        assertEquals(supplyBefore, g1.totalSupply() + g2.totalSupply(), point + ": total supply unchanged");
+        JsonNode targetHistory = g2.get("api/v1/ledger/assets/" + asset + "/history").body();
+        assertTrue(Transfers.count(targetHistory, "create") <= 1, point + ": minted at most once");
+        if (point.expectsRollback()) {
+            assertEquals("ROLLED_BACK", s1, () -> point + ": G1 " + t1);
+            assertTrue(onSource && "FREE".equals(source.path("state").asText()), point + ": unlocked on the source");
+        } else {
+            assertEquals("COMPLETED", s1, () -> point + ": G1 " + t1);
+            assertEquals("COMPLETED", s2, () -> point + ": G2 " + t2);
+            assertTrue(onTarget && Transfers.BOB.equals(target.get().path("owner").asText()), point + ": bob owns it");
+            assertEquals(Transfers.messages(t1), Transfers.messages(t2), point + ": both logs agree");
+        }
+        summary.add(String.format("[crash] %-46s G1 %-11s G2 %-11s restart->ready %5d ms, ready->ended %6d ms,"
+                + " recovery entries G1 %d G2 %d", point.name(), s1, s2, (readyAt - restartAt) / 1_000_000,
+                (endedAt - readyAt) / 1_000_000, t1.path("recoveries").size(), t2 == null ? 0 : t2.path("recoveries").size()));
+    }
+
+    private String state(GatewayClient g, String id) {
+        try {
+            return id == null ? "not submitted" : g.transfer(id).map(t -> t.path("state").asText()).orElse("unknown");
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private Optional<String> submit(Map<String, Object> job) {
+        try {
+            GatewayClient.Answer a = g1.submit(job);
+            return a.ok() ? Optional.of(a.body().path("id").asText()) : Optional.empty();
+        } catch (IOException crashedMeanwhile) {
+            return Optional.empty();
+        }
+    }
+
+    private void awaitEnded(String id, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String s1 = null;
+        String s2 = null;
+        while (System.nanoTime() < deadline) {
+            s1 = g1.transfer(id).map(t -> t.path("state").asText()).orElse(null);
+            s2 = g2.transfer(id).map(t -> t.path("state").asText()).orElse(null);
+            boolean g2Done = Transfers.ended(s2) || (s2 == null && Transfers.ended(s1) && !"COMPLETED".equals(s1));
+            if (Transfers.ended(s1) && g2Done) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("transfer " + id + " did not end within " + timeout + ": G1 " + s1 + " "
+                + g1.transfer(id).map(JsonNode::toString).orElse("") + " / G2 " + s2);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

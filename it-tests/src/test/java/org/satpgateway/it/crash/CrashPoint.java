@@ -1,0 +1,110 @@
+package org.satpgateway.it.crash;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A named point in a gateway's code where a Byteman rule halts its JVM ({@code Runtime.halt(137)}: no shutdown hook,
+ * no clean-up, like kill -9). Every point's rule is loaded into both gateways' JVMs at start ({@code -javaagent});
+ * a rule fires only while the JVM's system property {@link #ARM} names its point, which the test sets through the
+ * agent's listener just before the transfer starts. The restarted JVM starts unarmed. No crash hook is compiled into
+ * the product.
+ *
+ * @param gateway {@code G1} (client) or {@code G2} (server)
+ * @param target the rule's {@code CLASS}, {@code METHOD} and {@code AT} lines
+ * @param condition the rule's {@code IF} expression
+ * @param deadlineSeconds the job's deadline; a short one with {@code downPastDeadline} forces the rollback path
+ * @param downPastDeadline keep the crashed gateway down until the deadline has passed
+ */
+record CrashPoint(String name, String gateway, String target, String condition, String what, long deadlineSeconds,
+        boolean downPastDeadline) {
+
+    static final String APPEND = "CLASS org.satpgateway.ejb.log.JpaLogStore\nMETHOD append\n";
+    static final String LEDGER = "CLASS org.satpgateway.ledger.ReferenceLedger\nMETHOD perform\n";
+    static final String ENQUEUE = "CLASS org.satpgateway.ejb.messaging.JmsChannel\nMETHOD toPeer\n";
+    static final String DELIVER = "CLASS org.satpgateway.ejb.messaging.PeerHttpChannel\nMETHOD deliver\n";
+    static final String INTAKE = "CLASS org.satpgateway.ejb.messaging.PeerIntake\nMETHOD accept\n";
+    static final String QUEUED = "CLASS org.satpgateway.web.SatpMessageResource\nMETHOD receive\n"
+            + "AFTER INVOKE org.satpgateway.ejb.messaging.PeerIntake.accept\n";
+
+    /** The system property that arms one point (Byteman lets its listener set properties under its own prefix). */
+    static final String ARM = "org.jboss.byteman.satp.crash";
+
+    /** The Byteman script of this point. */
+    String rule() {
+        return "RULE satp-crash " + name + "\n" + target + "IF \"" + name + "\".equals(System.getProperty(\"" + ARM
+                + "\"))\n   AND " + condition + "\n"
+                + "DO traceln(\"SATP-CRASH " + name + "\");\n   Runtime.getRuntime().halt(137)\nENDRULE\n";
+    }
+
+    boolean expectsRollback() {
+        return downPastDeadline;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** The messages each gateway sends, in protocol order, with the ledger action done in the same step. */
+    private static final String[][] G1_SENDS = {
+        {"transfer-proposal-msg", null}, {"transfer-commence-msg", null}, {"lock-assert-msg", "LOCK"},
+        {"commit-prepare-msg", null}, {"commit-final-msg", "EXTINGUISH"}, {"commit-transfer-complete-msg", null}};
+    private static final String[][] G2_SENDS = {
+        {"proposal-receipt-msg", null}, {"ack-commence-msg", null}, {"assertion-receipt-msg", null},
+        {"commit-ready-msg", "CREATE"}, {"ack-commit-final-msg", "ASSIGN"}};
+
+    /** Every crash point of both gateways: each step's log append, ledger action, enqueue, delivery and receipt. */
+    static List<CrashPoint> all() {
+        List<CrashPoint> all = new ArrayList<>();
+        addSide(all, "G1", "G2", G1_SENDS);
+        addSide(all, "G2", "G1", G2_SENDS);
+        all.add(new CrashPoint("G1-after-LOCK-down-past-deadline", "G1", LEDGER + "AT EXIT\n",
+                "$1.action().name().equals(\"LOCK\")", "G1 locked, then stays down past the transfer's deadline",
+                25, true));
+        all.add(new CrashPoint("G2-after-CREATE-down-past-deadline", "G2", LEDGER + "AT EXIT\n",
+                "$1.action().name().equals(\"CREATE\")", "G2 minted, then stays down past the transfer's deadline",
+                25, true));
+        return all;
+    }
+
+    private static void addSide(List<CrashPoint> all, String side, String peer, String[][] sends) {
+        for (String[] s : sends) {
+            String m = s[0];
+            String ledger = s[1];
+            String done = "$1.toString().contains(\"type=" + m + ", operation=DONE\")";
+            String wire = "$1.contains(\"msgtype:" + m + "\\\"\")";
+            if (ledger != null) {
+                String isAction = "$1.action().name().equals(\"" + ledger + "\")";
+                all.add(point(side + "-before-" + ledger, side, LEDGER + "AT ENTRY\n", isAction,
+                        side + " is about to " + ledger.toLowerCase() + " (intent logged, step not committed)"));
+                all.add(point(side + "-after-" + ledger, side, LEDGER + "AT EXIT\n", isAction,
+                        side + " did " + ledger.toLowerCase() + " on its ledger; the step has not committed"));
+            }
+            all.add(point(side + "-before-log-" + m, side, APPEND + "AT ENTRY\n", done,
+                    side + " is about to log that it sends " + m));
+            all.add(point(side + "-after-log-" + m, side, APPEND + "AT EXIT\n", done,
+                    side + " logged " + m + " as sent; not committed"));
+            all.add(point(side + "-after-enqueue-" + m, side, ENQUEUE + "AT EXIT\n", wire,
+                    side + " put " + m + " on its outbound queue; not committed"));
+            all.add(point(side + "-before-delivery-" + m, side, DELIVER + "AT ENTRY\n", wire,
+                    side + " committed the step; " + m + " waits on the outbound queue"));
+            String received = "(new String(%s, \"UTF-8\")).contains(\"msgtype:" + m + "\\\"\")";
+            all.add(point(peer + "-receiving-" + m, peer, INTAKE + "AT EXIT\n", String.format(received, "$1"),
+                    peer + " took " + m + " at its endpoint; the inbound queue has not committed it"));
+            all.add(point(peer + "-queued-" + m, peer, QUEUED, "!$!.isPresent() AND " + String.format(received, "$bytes"),
+                    peer + " committed " + m + " to its inbound queue; the sender has no 202 yet"));
+        }
+    }
+
+    private static CrashPoint point(String name, String gateway, String target, String condition, String what) {
+        return new CrashPoint(name, gateway, target, condition, what, 300, false);
+    }
+
+    /** The fixed subset CI runs: one of each kind, on both sides, around the ledger actions and the burn. */
+    static final List<String> CI = List.of(
+            "G1-after-LOCK", "G1-after-EXTINGUISH", "G1-before-delivery-commit-final-msg",
+            "G2-after-CREATE", "G2-after-log-commit-ready-msg", "G2-after-ASSIGN",
+            "G2-receiving-lock-assert-msg", "G1-queued-commit-ready-msg", "G1-after-enqueue-commit-prepare-msg",
+            "G2-after-CREATE-down-past-deadline");
+}
