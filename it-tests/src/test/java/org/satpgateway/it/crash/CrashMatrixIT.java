@@ -51,7 +51,8 @@ class CrashMatrixIT {
     Stream<CrashPoint> points() {
         String set = System.getProperty("satp.crash.set", "ci");
         List<String> names = set.equals("ci") ? CrashPoint.CI : List.of(set.split(","));
-        return CrashPoint.all().stream().filter(p -> set.equals("all") || names.contains(p.name()));
+        return CrashPoint.all().stream().filter(p -> !CrashPoint.FOLLOW_UP_ONLY.contains(p.name()))
+                .filter(p -> set.equals("all") || names.contains(p.name()));
     }
 
     @BeforeAll
@@ -62,7 +63,7 @@ class CrashMatrixIT {
                         Map.of("gateway.retry-base-ms", "1000")));
         Path rules = Files.createDirectories(work).resolve("crash-points.btm");
         StringBuilder script = new StringBuilder();
-        CrashPoint.all().forEach(p -> script.append(p.rule()).append('\n'));
+        CrashPoint.all().stream().filter(CrashPoint::hasRule).forEach(p -> script.append(p.rule()).append('\n'));
         Files.writeString(rules, script);
         for (GatewayNode g : List.of(embedded.g1(), embedded.g2())) {
             int port = freePort();
@@ -98,9 +99,7 @@ class CrashMatrixIT {
         Map<String, Object> job = new java.util.HashMap<>(Transfers.job(asset, amount, "crash-" + asset));
         job.put("deadlineSeconds", point.deadlineSeconds());
 
-        Properties arm = new Properties();
-        arm.setProperty(CrashPoint.ARM, point.name());
-        new Submit("127.0.0.1", agentPorts.get(crashed.name())).setSystemProperties(arm);
+        arm(crashed, point.armed());
         long t0 = System.nanoTime();
         String id = submit(job).orElse(null);
 
@@ -108,7 +107,17 @@ class CrashMatrixIT {
         assertTrue(crashed.process().waitFor(90, java.util.concurrent.TimeUnit.SECONDS),
                 () -> point.name() + ": the point was never reached (state " + state(g1, submitted) + ")");
         assertEquals(137, crashed.process().exitValue(), point.name() + ": the JVM halted at the point");
-        assertTrue(Files.readString(crashed.log()).contains("SATP-CRASH " + point.name()), "halted by the rule");
+        assertTrue(Files.readString(crashed.log()).contains("SATP-CRASH " + point.armed()), "halted by the rule");
+        GatewayNode other = crashed == embedded.g1() ? embedded.g2() : embedded.g1();
+        if (point.alsoKill() != null) {
+            other.kill9();
+        }
+        CrashPoint followUp = point.followUp() == null ? null : CrashPoint.all().stream()
+                .filter(p -> p.name().equals(point.followUp())).findFirst().orElseThrow();
+        GatewayNode second = followUp == null ? null : followUp.gateway().equals("G1") ? embedded.g1() : embedded.g2();
+        if (second != null && second != crashed) {
+            arm(second, followUp.name());
+        }
         if (point.downPastDeadline()) {
             long wait = t0 + Duration.ofSeconds(point.deadlineSeconds() + 2).toNanos() - System.nanoTime();
             if (wait > 0) {
@@ -117,7 +126,22 @@ class CrashMatrixIT {
         }
         long restartAt = System.nanoTime();
         crashed.launch();
+        if (point.alsoKill() != null) {
+            other.launch();
+            other.awaitReady(Embedded.client(other), Duration.ofMinutes(4));
+        }
         crashed.awaitReady(Embedded.client(crashed), Duration.ofMinutes(4));
+        if (second != null) {
+            if (second == crashed) {
+                arm(second, followUp.name());
+            }
+            assertTrue(second.process().waitFor(90, java.util.concurrent.TimeUnit.SECONDS),
+                    () -> point.name() + ": the second point " + followUp.name() + " was never reached");
+            assertTrue(Files.readString(second.log()).contains("SATP-CRASH " + followUp.name()), "halted by the second rule");
+            restartAt = System.nanoTime();
+            second.launch();
+            second.awaitReady(Embedded.client(second), Duration.ofMinutes(4));
+        }
         long readyAt = System.nanoTime();
         if (id == null) {
             // the job's submission died with G1: the back office submits it again (same transferContextId)
@@ -152,6 +176,13 @@ class CrashMatrixIT {
         summary.add(String.format("[crash] %-46s G1 %-11s G2 %-11s restart->ready %5d ms, ready->ended %6d ms,"
                 + " recovery entries G1 %d G2 %d", point.name(), s1, s2, (readyAt - restartAt) / 1_000_000,
                 (endedAt - readyAt) / 1_000_000, t1.path("recoveries").size(), t2 == null ? 0 : t2.path("recoveries").size()));
+    }
+
+    /** Arms one point's rule in a gateway's running JVM (a system property set through the Byteman agent). */
+    private void arm(GatewayNode g, String pointName) throws Exception {
+        Properties arm = new Properties();
+        arm.setProperty(CrashPoint.ARM, pointName);
+        new Submit("127.0.0.1", agentPorts.get(g.name())).setSystemProperties(arm);
     }
 
     private String state(GatewayClient g, String id) {

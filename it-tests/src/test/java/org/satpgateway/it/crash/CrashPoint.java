@@ -17,7 +17,7 @@ import java.util.List;
  * @param downPastDeadline keep the crashed gateway down until the deadline has passed
  */
 record CrashPoint(String name, String gateway, String target, String condition, String what, long deadlineSeconds,
-        boolean downPastDeadline) {
+        boolean downPastDeadline, String arm, String alsoKill, String followUp) {
 
     static final String APPEND = "CLASS org.satpgateway.ejb.log.JpaLogStore\nMETHOD append\n";
     static final String LEDGER = "CLASS org.satpgateway.ledger.ReferenceLedger\nMETHOD perform\n";
@@ -27,14 +27,33 @@ record CrashPoint(String name, String gateway, String target, String condition, 
     static final String QUEUED = "CLASS org.satpgateway.web.SatpMessageResource\nMETHOD receive\n"
             + "AFTER INVOKE org.satpgateway.ejb.messaging.PeerIntake.accept\n";
 
+    /** The rule this point arms first: its own, or for a scenario another point's. */
+    String armed() {
+        return arm != null ? arm : name;
+    }
+
     /** The system property that arms one point (Byteman lets its listener set properties under its own prefix). */
     static final String ARM = "org.jboss.byteman.satp.crash";
 
     /** The Byteman script of this point. */
     String rule() {
+        if (!hasRule()) {
+            throw new IllegalStateException(name + " is a scenario: it has no rule of its own");
+        }
         return "RULE satp-crash " + name + "\n" + target + "IF \"" + name + "\".equals(System.getProperty(\"" + ARM
                 + "\"))\n   AND " + condition + "\n"
                 + "DO traceln(\"SATP-CRASH " + name + "\");\n   Runtime.getRuntime().halt(137)\nENDRULE\n";
+    }
+
+    /** A scenario: it arms another point's rule, and may crash the other gateway too or crash again later. */
+    private static CrashPoint scenario(String name, String arm, String gateway, String alsoKill, String followUp,
+            String what) {
+        return new CrashPoint(name, gateway, null, null, what, 300, false, arm, alsoKill, followUp);
+    }
+
+    /** True when this point has a rule of its own (scenarios arm other points' rules). */
+    boolean hasRule() {
+        return target != null;
     }
 
     boolean expectsRollback() {
@@ -61,10 +80,18 @@ record CrashPoint(String name, String gateway, String target, String condition, 
         addSide(all, "G2", "G1", G2_SENDS);
         all.add(new CrashPoint("G1-after-LOCK-down-past-deadline", "G1", LEDGER + "AT EXIT\n",
                 "$1.action().name().equals(\"LOCK\")", "G1 locked, then stays down past the transfer's deadline",
-                25, true));
+                25, true, null, null, null));
         all.add(new CrashPoint("G2-after-CREATE-down-past-deadline", "G2", LEDGER + "AT EXIT\n",
                 "$1.action().name().equals(\"CREATE\")", "G2 minted, then stays down past the transfer's deadline",
-                25, true));
+                25, true, null, null, null));
+        all.add(point("G1-answering-recovery", "G1", ENQUEUE + "AT EXIT\n", "$1.contains(\"msgtype:recover-update-msg\\\"\")",
+                "G1 answers a recover-msg with recover-update-msg; not committed"));
+        all.add(scenario("both-after-EXTINGUISH", "G1-after-EXTINGUISH", "G1", "G2", null,
+                "G1 halts right after the burn and G2 is killed at the same moment; both restart"));
+        all.add(scenario("G2-twice-CREATE-then-ASSIGN", "G2-after-CREATE", "G2", null, "G2-after-ASSIGN",
+                "G2 halts after minting, restarts, and halts again after assigning in the same transfer"));
+        all.add(scenario("G2-after-CREATE-then-G1-during-recovery", "G2-after-CREATE", "G2", null, "G1-answering-recovery",
+                "G2 halts after minting; when it restarts and asks G1 to recover, G1 halts while answering"));
         return all;
     }
 
@@ -98,13 +125,16 @@ record CrashPoint(String name, String gateway, String target, String condition, 
     }
 
     private static CrashPoint point(String name, String gateway, String target, String condition, String what) {
-        return new CrashPoint(name, gateway, target, condition, what, 300, false);
+        return new CrashPoint(name, gateway, target, condition, what, 300, false, null, null, null);
     }
+
+    /** Points that only a scenario arms, after another crash (a transfer alone never reaches them). */
+    static final java.util.Set<String> FOLLOW_UP_ONLY = java.util.Set.of("G1-answering-recovery");
 
     /** The fixed subset CI runs: one of each kind, on both sides, around the ledger actions and the burn. */
     static final List<String> CI = List.of(
             "G1-after-LOCK", "G1-after-EXTINGUISH", "G1-before-delivery-commit-final-msg",
             "G2-after-CREATE", "G2-after-log-commit-ready-msg", "G2-after-ASSIGN",
             "G2-receiving-lock-assert-msg", "G1-queued-commit-ready-msg", "G1-after-enqueue-commit-prepare-msg",
-            "G2-after-CREATE-down-past-deadline");
+            "G2-after-CREATE-down-past-deadline", "both-after-EXTINGUISH", "G2-after-CREATE-then-G1-during-recovery");
 }
