@@ -126,11 +126,19 @@ class PayaraServerEarIT {
         Files.writeString(WORK.resolve("peer.public.jwk"), Files.readString(domain.dir().resolve("data/gateway/gateway.public.jwk")));
         GatewayClient g = new GatewayClient(URI.create("http://127.0.0.1:" + domain.httpPort + "/"));
         assertEquals(201, g.issue("bond-ear-1", "alice@bank-one", 10).status());
-        GatewayClient.Answer a = g.submit(Map.of("transferContextId", "ctx-ear-1", "digitalAssetId", "bond-ear-1",
+        Map<String, Object> job = Map.of("transferContextId", "ctx-ear-1", "digitalAssetId", "bond-ear-1",
                 "assetProfileId", "bond/v1", "amount", 10, "originator", "alice@bank-one", "beneficiary", "bob@bank-two",
-                "originatorPublicKey", "k1", "beneficiaryPublicKey", "k2"));
-        assertEquals(202, a.status(), () -> String.valueOf(a.body()));
-        JsonNode t = g.transfer(a.body().path("id").asText()).orElseThrow();
+                "originatorPublicKey", "k1", "beneficiaryPublicKey", "k2");
+        // until its start-up recovery has run the gateway answers 503 with Retry-After, as a back office would see
+        long deadline = System.nanoTime() + READY.toNanos();
+        GatewayClient.Answer a = g.submit(job);
+        while (a.status() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(POLL.toMillis());
+            a = g.submit(job);
+        }
+        GatewayClient.Answer answer = a;
+        assertEquals(202, answer.status(), () -> String.valueOf(answer.body()));
+        JsonNode t = g.transfer(answer.body().path("id").asText()).orElseThrow();
         assertEquals("ACTIVE", t.path("state").asText(), t::toString);
         assertEquals("transfer-proposal-msg", t.path("history").get(0).path("type").asText(), t::toString);
     }
