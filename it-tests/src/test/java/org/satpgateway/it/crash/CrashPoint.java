@@ -15,9 +15,15 @@ import java.util.List;
  * @param condition the rule's {@code IF} expression
  * @param deadlineSeconds the job's deadline; a short one with {@code downPastDeadline} forces the rollback path
  * @param downPastDeadline keep the crashed gateway down until the deadline has passed
+ * @param arm for a scenario, the point whose rule it arms first (null: its own)
+ * @param alsoKill for a scenario, kill the other gateway too the moment this one halts
+ * @param followUp for a scenario, a second point armed after the first crash (on the gateway that point names)
  */
 record CrashPoint(String name, String gateway, String target, String condition, String what, long deadlineSeconds,
         boolean downPastDeadline, String arm, String alsoKill, String followUp) {
+
+    /** The system property that arms one point (Byteman lets its listener set properties under its own prefix). */
+    static final String ARM = "org.jboss.byteman.satp.crash";
 
     static final String APPEND = "CLASS org.satpgateway.ejb.log.JpaLogStore\nMETHOD append\n";
     static final String LEDGER = "CLASS org.satpgateway.ledger.ReferenceLedger\nMETHOD perform\n";
@@ -31,9 +37,6 @@ record CrashPoint(String name, String gateway, String target, String condition, 
     String armed() {
         return arm != null ? arm : name;
     }
-
-    /** The system property that arms one point (Byteman lets its listener set properties under its own prefix). */
-    static final String ARM = "org.jboss.byteman.satp.crash";
 
     /** The Byteman script of this point. */
     String rule() {
