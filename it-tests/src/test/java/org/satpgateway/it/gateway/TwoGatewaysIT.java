@@ -2,6 +2,13 @@ package org.satpgateway.it.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.satpgateway.it.support.Transfers.ALICE;
+import static org.satpgateway.it.support.Transfers.BOB;
+import static org.satpgateway.it.support.Transfers.count;
+import static org.satpgateway.it.support.Transfers.ended;
+import static org.satpgateway.it.support.Transfers.job;
+import static org.satpgateway.it.support.Transfers.ledgerEntries;
+import static org.satpgateway.it.support.Transfers.messages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -32,13 +38,6 @@ import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.Layout;
 import org.satpgateway.launcher.Processes;
-import static org.satpgateway.it.support.Transfers.ALICE;
-import static org.satpgateway.it.support.Transfers.BOB;
-import static org.satpgateway.it.support.Transfers.count;
-import static org.satpgateway.it.support.Transfers.ended;
-import static org.satpgateway.it.support.Transfers.job;
-import static org.satpgateway.it.support.Transfers.ledgerEntries;
-import static org.satpgateway.it.support.Transfers.messages;
 
 /**
  * Two real gateways (Payara Micro, an Artemis broker each, H2 logs, reference ledgers), started the way the one
