@@ -37,7 +37,7 @@ public record GatewaySettings(
                 .orElseGet(() -> Path.of(Optional.ofNullable(System.getProperty("com.sun.aas.instanceRoot"))
                         .orElse(System.getProperty("java.io.tmpdir")), "data", "gateway"));
         String ledgerUrl = c.getOptionalValue("gateway.ledger.url", String.class)
-                .orElse("jdbc:h2:file:" + data.resolve("ledger").toAbsolutePath() + ";WRITE_DELAY=0");
+                .orElse(String.format("jdbc:h2:file:%s;WRITE_DELAY=0", data.resolve("ledger").toAbsolutePath()));
         return new GatewaySettings(
                 c.getValue("gateway.id", String.class),
                 c.getValue("gateway.network", String.class),

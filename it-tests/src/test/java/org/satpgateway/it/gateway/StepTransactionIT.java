@@ -41,7 +41,7 @@ class StepTransactionIT {
         int ledgerPort = Embedded.Options.freePorts(work).g1Http();
         Server ledger = startLedger(ledgerDir, ledgerPort);
         Embedded.Options options = Embedded.Options.freePorts(work).withSettings(
-                Map.of("gateway.ledger.url", "jdbc:h2:tcp://127.0.0.1:" + ledgerPort + "/ledger;WRITE_DELAY=0",
+                Map.of("gateway.ledger.url", String.format("jdbc:h2:tcp://127.0.0.1:%d/ledger;WRITE_DELAY=0", ledgerPort),
                         "gateway.retry-base-ms", "1000"),
                 Map.of());
         try (Embedded embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(), options)) {
