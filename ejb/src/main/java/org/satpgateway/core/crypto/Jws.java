@@ -2,7 +2,9 @@ package org.satpgateway.core.crypto;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -21,6 +23,13 @@ import org.satpgateway.core.message.PublicJwk;
 public final class Jws {
     /** Unpadded base64url (RFC 7515, section 2): one spelling per value, so one wire form per signed message. */
     private static final java.util.regex.Pattern BASE64URL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+    /**
+     * Signatures found valid, by key, JWS and digest of the signing input: a message is verified at the door and
+     * again in its step, and a claim again on replay, but the elliptic-curve work is done once. Verification is a
+     * pure function, and only valid results are kept, so a changed byte or another key never finds an entry.
+     */
+    private static final Map<String, Boolean> VERIFIED = new ConcurrentHashMap<>();
+    private static final int VERIFIED_LIMIT = 50_000;
 
     private Jws() {}
 
@@ -75,13 +84,22 @@ public final class Jws {
         if (raw.length != 64 || parts[2].length() != 86) {
             return Optional.of(Rejection.of(SatpError.BAD_SIGNATURE, "signature is not 64 bytes"));
         }
+        byte[] digest = digest(signingInput(parts[0], payload));
+        String memo = key.get().keyId() + "." + parts[0] + "." + parts[2] + "." + Base64URL.encode(digest);
+        if (VERIFIED.containsKey(memo)) {
+            return Optional.empty();
+        }
         BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(raw, 0, 32));
         BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(raw, 32, 64));
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, key.get().point());
-        if (!verifier.verifySignature(digest(signingInput(parts[0], payload)), r, s)) {
+        if (!verifier.verifySignature(digest, r, s)) {
             return Optional.of(Rejection.of(SatpError.BAD_SIGNATURE, "signature does not verify"));
         }
+        if (VERIFIED.size() >= VERIFIED_LIMIT) {
+            VERIFIED.clear();
+        }
+        VERIFIED.put(memo, Boolean.TRUE);
         return Optional.empty();
     }
 

@@ -24,10 +24,12 @@ import org.satpgateway.core.session.ClientStateMachine;
 import org.satpgateway.core.session.RecoveryPlanner;
 import org.satpgateway.core.session.Role;
 import org.satpgateway.core.session.ServerStateMachine;
+import org.satpgateway.core.session.Session;
 import org.satpgateway.core.session.SessionLog;
 import org.satpgateway.core.session.SessionMachine;
 import org.satpgateway.core.session.SessionPolicy;
 import org.satpgateway.core.session.TransferOrder;
+import org.satpgateway.ejb.step.ReplayCache;
 import org.satpgateway.ledger.ReferenceLedger;
 
 /**
@@ -44,6 +46,7 @@ public class GatewayContext {
     private GatewaySettings settings;
     private MessageCodec codec;
     private SessionLog sessionLog;
+    private final ReplayCache<Session> replayCache = new ReplayCache<>(10_000);
     private GatewayKeyPair key;
     private ClientStateMachine client;
     private ServerStateMachine server;
@@ -90,6 +93,11 @@ public class GatewayContext {
 
     public MessageCodec codec() {
         return codec;
+    }
+
+    /** Sessions rebuilt by earlier steps (see {@link ReplayCache}). */
+    public ReplayCache<Session> replayCache() {
+        return replayCache;
     }
 
     public SessionLog sessionLog() {

@@ -65,6 +65,12 @@ public final class JpaLogStore implements LogStore {
         return Optional.ofNullable(em.find(SessionEntity.class, sessionId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
     }
 
+    /** How many entries the session's log holds now, in this transaction; 0 for an unknown session. */
+    public long position(String sessionId) {
+        SessionEntity index = em.find(SessionEntity.class, sessionId);
+        return index == null ? 0 : index.lastPosition();
+    }
+
     /** Sessions whose timer is due at {@code now}, oldest first. */
     public List<String> due(java.time.Instant now, int limit) {
         return em.createQuery("SELECT s.sessionId FROM SessionEntity s WHERE s.timeoutAtMillis <= :now ORDER BY s.timeoutAtMillis",

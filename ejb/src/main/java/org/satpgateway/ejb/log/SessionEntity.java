@@ -58,6 +58,11 @@ public class SessionEntity {
         this.sessionId = sessionId;
     }
 
+    /** How many entries the session's log holds (the position of its last entry). */
+    public long lastPosition() {
+        return lastPosition;
+    }
+
     long nextPosition() {
         return ++lastPosition;
     }

@@ -1,9 +1,13 @@
 package org.satpgateway.ejb.step;
 
+import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.SignedMessage;
 import org.satpgateway.core.ledger.LedgerResult;
+import org.satpgateway.core.log.LogEntry;
 import org.satpgateway.core.message.ErrorMessage;
 import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.SatpMessage;
@@ -26,6 +31,7 @@ import org.satpgateway.core.session.Effect;
 import org.satpgateway.core.session.RecoveryPlanner;
 import org.satpgateway.core.session.Role;
 import org.satpgateway.core.session.Session;
+import org.satpgateway.core.session.SessionLog;
 import org.satpgateway.core.session.SessionMachine;
 import org.satpgateway.core.session.Transition;
 import org.satpgateway.ejb.config.GatewayContext;
@@ -34,13 +40,16 @@ import org.satpgateway.ejb.job.JobEvents;
 import org.satpgateway.ejb.job.TransferJob;
 import org.satpgateway.ejb.log.JpaLogStore;
 import org.satpgateway.ejb.log.RejectedMessageEntity;
+import org.satpgateway.ejb.log.SessionEntity;
 import org.satpgateway.ejb.messaging.JmsChannel;
 
 /**
  * Runs one protocol step in the caller's transaction: the consumed message (MDB), the log entries, the session's
  * index and timer, the ledger action (idempotent, committed by the ledger itself) and the outbound messages all
  * belong to it, so the step happens entirely or not at all. The session's index row is locked first, so steps of
- * one session never run at once.
+ * one session never run at once. The session is rebuilt from its log, or taken from the {@link ReplayCache} when
+ * the index row shows that the log has not grown since the cached state; after the commit the cache holds the
+ * session with this step's entries applied.
  */
 @Stateless
 public class StepService {
@@ -54,6 +63,9 @@ public class StepService {
 
     @EJB
     private JmsChannel jms;
+
+    @Resource
+    private TransactionSynchronizationRegistry transactions;
 
     /** The outcome of a job submission. */
     public sealed interface Submission {
@@ -87,7 +99,7 @@ public class StepService {
             return new Submission.Refused(r.rejection());
         }
         em.persist(new JobEntity(sessionId, job.transferContextId(), channel, now.toEpochMilli(), job.toJson()));
-        new Run(Role.CLIENT, now).carry(null, t);
+        new Run(Role.CLIENT, now).carryStep(sessionId, null, t);
         return new Submission.Accepted(sessionId, false);
     }
 
@@ -103,7 +115,7 @@ public class StepService {
         SatpMessage msg = in.message().message();
         String sessionId = msg.common().sessionId();
         JpaLogStore store = store();
-        Session s = store.lock(sessionId).isPresent() ? gateway.sessionLog().replay(store.read(sessionId)) : null;
+        Session s = store.lock(sessionId).map(index -> load(store, index)).orElse(null);
         MessageType type = msg.type();
         if (s == null) {
             if (type == MessageType.RECOVER) {
@@ -112,7 +124,7 @@ public class StepService {
             }
             Transition t = gateway.server().open(in, now);
             answerRefusal(t, in, gateway.server(), wire, now);
-            new Run(Role.SERVER, now).carry(null, t);
+            new Run(Role.SERVER, now).carryStep(sessionId, null, t);
             return;
         }
         SessionMachine machine = gateway.machine(s.role());
@@ -129,7 +141,7 @@ public class StepService {
                     : machine.receive(s, in, now);
         };
         answerRefusal(t, in, machine, wire, now);
-        new Run(s.role(), now).carry(s, t);
+        new Run(s.role(), now).carryStep(sessionId, s, t);
     }
 
     /** The session's timer fired: resend, redo, recover or roll back, as the state machine decides. */
@@ -142,22 +154,23 @@ public class StepService {
         }
         int attempt = index.get().timeoutAttempt();
         store.cancelTimeout(sessionId);
-        Session s = gateway.sessionLog().replay(store.read(sessionId));
-        new Run(s.role(), now).carry(s, gateway.machine(s.role()).onTimeout(s, attempt, now));
+        Session s = load(store, index.get());
+        new Run(s.role(), now).carryStep(sessionId, s, gateway.machine(s.role()).onTimeout(s, attempt, now));
     }
 
     /** Starts crash recovery of an unfinished session with its counterpart. */
     public void recover(String sessionId, String reason) {
         Instant now = gateway.clock().instant();
         JpaLogStore store = store();
-        if (store.lock(sessionId).isEmpty()) {
+        Optional<SessionEntity> index = store.lock(sessionId);
+        if (index.isEmpty()) {
             return;
         }
-        Session s = gateway.sessionLog().replay(store.read(sessionId));
+        Session s = load(store, index.get());
         if (s.status().terminal()) {
             return;
         }
-        new Run(s.role(), now).carry(s, gateway.planner(s.role()).start(s, reason, 1, now));
+        new Run(s.role(), now).carryStep(sessionId, s, gateway.planner(s.role()).start(s, reason, 1, now));
     }
 
     /** Sessions whose timer is due now. */
@@ -177,10 +190,17 @@ public class StepService {
         private final Role role;
         private final Instant now;
         private final JpaLogStore store = store();
+        private final List<LogEntry> appended = new ArrayList<>();
 
         Run(Role role, Instant now) {
             this.role = role;
             this.now = now;
+        }
+
+        /** The step's transition and the ones it leads to; then the session after them for the replay cache. */
+        void carryStep(String sessionId, Session before, Transition t) {
+            carry(before, t);
+            remember(sessionId, before, appended, store);
         }
 
         Session carry(Session before, Transition t) {
@@ -195,6 +215,7 @@ public class StepService {
             for (Effect e : a.effects()) {
                 if (e instanceof Effect.AppendLog append) {
                     store.append(append.entries());
+                    appended.addAll(append.entries());
                     store.index(s);
                     logged = true;
                 } else if (e instanceof Effect.Send send) {
@@ -224,6 +245,51 @@ public class StepService {
             }
             return s;
         }
+    }
+
+    // ---- the session's state ------------------------------------------------------------------------------------
+
+    /** The session as its log rebuilds it; {@code index} is its index row, locked by this step. */
+    private Session load(JpaLogStore store, SessionEntity index) {
+        Session cached = gateway.replayCache().get(index.sessionId(), index.lastPosition());
+        return cached != null ? cached : gateway.sessionLog().replay(store.read(index.sessionId()));
+    }
+
+    /**
+     * Once this step's transaction has committed, the cache holds the session with the step's entries applied (the
+     * same fold over the log as a replay, from where the step began). A step that rolls back leaves no trace.
+     */
+    private void remember(String sessionId, Session before, List<LogEntry> appended, JpaLogStore store) {
+        if (appended.isEmpty() || appended.stream().anyMatch(e -> !e.sessionId().equals(sessionId))) {
+            return;
+        }
+        long position = store.position(sessionId);
+        ReplayCache<Session> cache = gateway.replayCache();
+        SessionLog log = gateway.sessionLog();
+        List<LogEntry> entries = List.copyOf(appended);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing to do before the commit
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != Status.STATUS_COMMITTED) {
+                    return;
+                }
+                try {
+                    Session s = before;
+                    for (LogEntry e : entries) {
+                        s = log.apply(s, e);
+                    }
+                    cache.put(sessionId, position, s);
+                } catch (RuntimeException e) {
+                    cache.forget(sessionId);
+                    LOG.log(Level.WARNING, e, () -> "session " + sessionId + " not cached after its step");
+                }
+            }
+        });
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

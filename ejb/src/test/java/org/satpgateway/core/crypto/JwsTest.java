@@ -432,4 +432,23 @@ class JwsTest {
         System.arraycopy(BigIntegers.asUnsignedByteArray(32, rs[1]), 0, raw, 32, 32);
         return header + ".." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
+
+    /** A signature found valid is remembered; what it is remembered for must not let anything else through. */
+    @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void aRememberedValidSignatureVouchesForNothingElse(SignatureAlgorithm algorithm) {
+        GatewayKeyPair key = key(algorithm);
+        byte[] payload = ("{\"remembered\":\"" + algorithm + "\"}").getBytes(StandardCharsets.UTF_8);
+        String jws = Jws.signDetached(payload, key);
+        assertEquals(Optional.empty(), Jws.verifyDetached(payload, jws, key.publicJwk()));
+        assertEquals(Optional.empty(), Jws.verifyDetached(payload, jws, key.publicJwk()), "the second time too");
+
+        byte[] changed = payload.clone();
+        changed[changed.length - 3] ^= 1;
+        assertEquals(SatpError.BAD_SIGNATURE, Jws.verifyDetached(changed, jws, key.publicJwk()).orElseThrow().error());
+        assertTrue(Jws.verifyDetached(payload, jws, otherKey(algorithm).publicJwk()).isPresent(), "another key");
+        char last = jws.charAt(jws.length() - 2);
+        String otherSignature = jws.substring(0, jws.length() - 2) + (last == 'A' ? 'B' : 'A') + jws.charAt(jws.length() - 1);
+        assertEquals(SatpError.BAD_SIGNATURE, Jws.verifyDetached(payload, otherSignature, key.publicJwk()).orElseThrow().error());
+    }
 }

@@ -36,6 +36,24 @@ class SessionLogTest {
         }
     }
 
+    /** What the gateway's replay cache relies on: applying a step's entries to the state before it is a replay. */
+    @Test
+    void applyingEachStepsEntriesToTheStateBeforeItEqualsTheReplay() {
+        Simulation sim = completedRun();
+        for (Simulation.Node n : List.of(sim.g1, sim.g2)) {
+            Session folded = null;
+            int from = 0;
+            for (int i = 0; i < n.history.size(); i++) {
+                int to = n.logSizes.get(i);
+                for (LogEntry e : n.log.subList(from, to)) {
+                    folded = log.apply(folded, e);
+                }
+                from = to;
+                assertEquals(log.replay(n.log.subList(0, to)), folded, n.name + " after " + to + " entries");
+            }
+        }
+    }
+
     @Test
     void keysAreUniqueAndEntriesChained() {
         Simulation sim = completedRun();
