@@ -1,4 +1,4 @@
-package org.satpgateway.it.support;
+package org.satpgateway.launcher;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.BufferedInputStream;
@@ -121,7 +121,7 @@ public final class Postgres implements AutoCloseable {
         /** Runs initdb if the data directory has no cluster, starts the server and waits until it takes connections. */
         public Postgres start() throws IOException, InterruptedException {
             Path bin = unpack(binaries);
-            int p = port != 0 ? port : Ports.free();
+            int p = port != 0 ? port : Embedded.freePort();
             Files.createDirectories(dataDir.getParent());
             Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
             long t0 = System.nanoTime();

@@ -24,6 +24,44 @@ public final class Processes {
         return -1;
     }
 
+    /** Resident set size in KiB; 0 if the process is gone or there is no /proc. */
+    public static long rssKiB(ProcessHandle process) {
+        return statusKiB(process.pid(), "VmRSS:");
+    }
+
+    /** Peak resident set size since the process started, in KiB; 0 if it is gone. */
+    public static long peakRssKiB(long pid) {
+        return statusKiB(pid, "VmHWM:");
+    }
+
+    private static long statusKiB(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // exited meanwhile
+        }
+        return 0;
+    }
+
+    /**
+     * CPU time the process has used so far (user plus system, all its threads) in milliseconds, from
+     * {@code /proc/<pid>/stat}; -1 when it is gone. Clock ticks are taken as 100 a second, Linux's USER_HZ.
+     */
+    public static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name (field 2) may hold spaces: the fields after it start behind its closing parenthesis
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+    }
+
     /** SIGTERM, then SIGKILL after {@code grace}. */
     public static void stop(Process p, Duration grace) {
         if (p == null || !p.isAlive()) {

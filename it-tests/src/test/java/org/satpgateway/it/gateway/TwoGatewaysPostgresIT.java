@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,19 +13,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.satpgateway.it.support.Postgres;
 import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.GatewayNode;
 import org.satpgateway.launcher.Layout;
+import org.satpgateway.launcher.Postgres;
+import org.satpgateway.launcher.PostgresLog;
 
 /**
  * The two gateways with their logs in a real PostgreSQL server (one database each, XA through PGXADataSource,
@@ -47,14 +43,9 @@ class TwoGatewaysPostgresIT {
         Layout layout = new Layout(Path.of(System.getProperty("satp.repository"))).check();
         try (Postgres pg = Postgres.builder(work.resolve("pg-data")).setting("log_statement", "all")
                 .setting("log_line_prefix", "%m [%p] %d ").start()) {
-            pg.createDatabase("satplog_g1");
-            pg.createDatabase("satplog_g2");
-            Embedded.Options o = Embedded.Options.freePorts(work);
-            o = new Embedded.Options(o.workDir(), o.g1Http(), o.g2Http(), o.g1Broker(), o.g2Broker(), o.jvmOptions(),
-                    o.g1Settings(), o.g2Settings(), List.of("--addlibs", DRIVER.toString()));
+            Embedded.Options o = PostgresLog.options(Embedded.Options.freePorts(work), DRIVER);
             try (Embedded embedded = new Embedded(layout, o)) {
-                embedded.g1().firstPreboot(preboot(layout, pg, "satplog_g1", work.resolve("preboot-g1.asadmin")));
-                embedded.g2().firstPreboot(preboot(layout, pg, "satplog_g2", work.resolve("preboot-g2.asadmin")));
+                PostgresLog.use(embedded, layout, pg);
                 Duration up = embedded.start(Duration.ofMinutes(4));
                 GatewayClient g1 = Embedded.client(embedded.g1());
                 GatewayClient g2 = Embedded.client(embedded.g2());
@@ -88,26 +79,6 @@ class TwoGatewaysPostgresIT {
                         + " PostgreSQL RSS %d MiB%n", up.toMillis(), restart.toMillis(), id, second, pg.rssMiB());
             }
         }
-    }
-
-    private static Path preboot(Layout layout, Postgres pg, String database, Path to) throws IOException {
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("PG_HOST", pg.host());
-        values.put("PG_PORT", Integer.toString(pg.port()));
-        values.put("PG_DATABASE", database);
-        values.put("PG_USER", pg.user());
-        values.put("PG_PASSWORD", pg.password());
-        Matcher m = Pattern.compile("@([A-Z_]+)@").matcher(Files.readString(layout.payaraCommands("preboot-first-postgres.asadmin")));
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = values.get(m.group(1));
-            if (v == null) {
-                throw new IllegalArgumentException("no value for " + m.group());
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(v.replace(":", "\\:").replace("=", "\\=")));
-        }
-        m.appendTail(out);
-        return Files.writeString(to, out);
     }
 
     private static String transfer(GatewayClient g1, GatewayClient g2) throws Exception {
