@@ -14,7 +14,12 @@ import java.util.Optional;
 /** The gateway's public interfaces, as a back office and an operator call them: transfers and the ledger. */
 public final class GatewayClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * HTTP/1.1, one connection per request under way. (The client's default, HTTP/2, upgrades the cleartext
+     * connection, and under 128 concurrent requests the server's GOAWAY on that one connection failed them all.)
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final URI base;
 
