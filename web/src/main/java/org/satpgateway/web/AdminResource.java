@@ -13,17 +13,48 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.satpgateway.ejb.messaging.PeerHttpChannel;
 import org.satpgateway.ejb.messaging.StepFailures;
 
 /**
  * Operators' view of what went wrong: {@code GET /api/v1/admin/step-failures} lists failed deliveries (rolled back
- * and redelivered; after the broker's attempts, in the dead-letter queue) with their reasons.
+ * and redelivered; after the broker's attempts, in the dead-letter queue) with their reasons;
+ * {@code GET /api/v1/admin/peer-tls} the TLS sessions to the counterpart.
  */
 @Path("api/v1/admin")
 @RequestScoped
 public class AdminResource {
     @EJB
     private StepFailures failures;
+
+    @EJB
+    private PeerHttpChannel channel;
+
+    /**
+     * The TLS state of this gateway's deliveries to the counterpart: when its client (and session cache) was made,
+     * how many full handshakes it made and when the last one was, and the latest connections, newest first (session
+     * id, protocol, cipher suite, when the session was set up, the counterpart's certificate subject).
+     */
+    @GET
+    @Path("peer-tls")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response peerTls() {
+        PeerHttpChannel.TlsStatus t = channel.tlsStatus();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("clientCreated", t.clientCreated() == null ? null : t.clientCreated().toString());
+        body.put("fullHandshakes", t.fullHandshakes());
+        body.put("lastFullHandshake", t.lastFullHandshake() == null ? null : t.lastFullHandshake().toString());
+        body.put("connections", t.connections().stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sessionId", c.id());
+            m.put("protocol", c.protocol());
+            m.put("cipherSuite", c.cipherSuite());
+            m.put("sessionCreated", c.created().toString());
+            m.put("peer", c.peer());
+            return m;
+        }).toList());
+        return Response.ok(Problems.json(body)).build();
+    }
 
     @GET
     @Path("step-failures")

@@ -135,9 +135,7 @@ public final class BenchmarkMain {
         deleteTree(work);
         Files.createDirectories(work);
         List<String> jvm = new ArrayList<>(s.javaOptions());
-        Embedded.Options o = Embedded.Options.freePorts(work);
-        o = new Embedded.Options(o.workDir(), o.g1Http(), o.g2Http(), o.g1Broker(), o.g2Broker(), jvm, Map.of(), Map.of(),
-                List.of());
+        Embedded.Options o = Embedded.Options.freePorts(work).withJvmOptions(jvm);
         Postgres pg = null;
         if (s.postgres()) {
             System.out.println("starting PostgreSQL for both logs ...");

@@ -8,32 +8,54 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.satpgateway.ejb.config.PkiFiles;
 
 /**
  * The embedded default on one machine: G1 (bank-one, ledger-one, the client side) and G2 (bank-two, ledger-two, the
- * server side), each on Payara Micro with its own Artemis broker, H2 log and reference ledger. Each trusts the
- * other's signing key, read from the other's data folder.
+ * server side), each on Payara Micro with its own Artemis broker, H2 log and reference ledger. Each organisation
+ * has its own root; each gateway trusts the other organisation's root, talks to the other over mutual TLS 1.3 and
+ * reads the other's signing certificate from the other's data folder.
  */
 public final class Embedded implements AutoCloseable {
     /** What to start, and where. */
-    public record Options(Path workDir, int g1Http, int g2Http, int g1Broker, int g2Broker, List<String> jvmOptions,
-            Map<String, String> g1Settings, Map<String, String> g2Settings, List<String> extraArgs) {
+    public record Options(Path workDir, int g1Http, int g2Http, int g1Peer, int g2Peer, int g1Broker, int g2Broker,
+            List<String> jvmOptions, Map<String, String> g1Settings, Map<String, String> g2Settings,
+            List<String> extraArgs) {
 
         /** Fixed, documented ports for a person to use. */
         public static Options standard(Path workDir) {
-            return new Options(workDir, 18081, 18082, 61617, 61618, defaultJvmOptions(), Map.of(), Map.of(), List.of());
+            return new Options(workDir, 18081, 18082, 18441, 18442, 61617, 61618, defaultJvmOptions(), Map.of(), Map.of(),
+                    List.of());
         }
 
         /** Free ports (tests). */
         public static Options freePorts(Path workDir) throws IOException {
-            return new Options(workDir, freePort(), freePort(), freePort(), freePort(), defaultJvmOptions(), Map.of(),
-                    Map.of(), List.of());
+            return new Options(workDir, freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
+                    defaultJvmOptions(), Map.of(), Map.of(), List.of());
         }
 
         public Options withSettings(Map<String, String> g1, Map<String, String> g2) {
-            return new Options(workDir, g1Http, g2Http, g1Broker, g2Broker, jvmOptions, g1, g2, extraArgs);
+            return new Options(workDir, g1Http, g2Http, g1Peer, g2Peer, g1Broker, g2Broker, jvmOptions, g1, g2, extraArgs);
+        }
+
+        public Options withJvmOptions(List<String> options) {
+            return new Options(workDir, g1Http, g2Http, g1Peer, g2Peer, g1Broker, g2Broker, options, g1Settings,
+                    g2Settings, extraArgs);
+        }
+
+        public Options withExtraArgs(List<String> args) {
+            return new Options(workDir, g1Http, g2Http, g1Peer, g2Peer, g1Broker, g2Broker, jvmOptions, g1Settings,
+                    g2Settings, args);
         }
     }
+
+    /** The names the gateways' TLS certificates carry: both run on this machine. */
+    static final List<String> HOSTS = List.of("127.0.0.1", "localhost");
+    /**
+     * The password of the embedded default's key stores. They sit in the gateways' data folders with owner-only
+     * permissions; production stores have the organisation's own passwords (docs/security.md).
+     */
+    static final String STORE_PASSWORD = "changeit";
 
     private final Options options;
     private final BrokerNode b1;
@@ -46,16 +68,28 @@ public final class Embedded implements AutoCloseable {
         Path w = o.workDir().toAbsolutePath();
         b1 = new BrokerNode(layout, w.resolve("g1"), o.g1Broker());
         b2 = new BrokerNode(layout, w.resolve("g2"), o.g2Broker());
-        g1 = new GatewayNode(layout, "G1", w.resolve("g1"), o.g1Http(), o.g1Broker(),
+        g1 = new GatewayNode(layout, "G1", w.resolve("g1"), o.g1Http(), o.g1Peer(), o.g1Broker(),
                 settings("gateway-one", "ledger-one", "bank-one", w.resolve("g1"), "gateway-two", "ledger-two", "bank-two",
-                        w.resolve("g2"), o.g2Http(), o.g1Settings()), o.jvmOptions(), o.extraArgs());
-        g2 = new GatewayNode(layout, "G2", w.resolve("g2"), o.g2Http(), o.g2Broker(),
+                        w.resolve("g2"), o.g2Peer(), o.g1Settings()), o.jvmOptions(), o.extraArgs());
+        g2 = new GatewayNode(layout, "G2", w.resolve("g2"), o.g2Http(), o.g2Peer(), o.g2Broker(),
                 settings("gateway-two", "ledger-two", "bank-two", w.resolve("g2"), "gateway-one", "ledger-one", "bank-one",
-                        w.resolve("g1"), o.g1Http(), o.g2Settings()), o.jvmOptions(), o.extraArgs());
+                        w.resolve("g1"), o.g1Peer(), o.g2Settings()), o.jvmOptions(), o.extraArgs());
+    }
+
+    /**
+     * The two organisations' roots ({@code pki/bank-one}, {@code pki/bank-two}) and each gateway's key stores,
+     * signing key and certificates in its data folder: created on the first start, reused afterwards.
+     */
+    public void provision() {
+        Path pki = options.workDir().toAbsolutePath().resolve("pki");
+        PkiFiles.Organisation one = PkiFiles.organisation(pki.resolve("bank-one"), "bank-one");
+        PkiFiles.Organisation two = PkiFiles.organisation(pki.resolve("bank-two"), "bank-two");
+        PkiFiles.provision(one, two.root(), g1.dataDir(), "gateway-one", HOSTS, STORE_PASSWORD.toCharArray(), List.of());
+        PkiFiles.provision(two, one.root(), g2.dataDir(), "gateway-two", HOSTS, STORE_PASSWORD.toCharArray(), List.of());
     }
 
     private static Map<String, String> settings(String id, String network, String owner, Path dir, String peerId,
-            String peerNetwork, String peerOwner, Path peerDir, int peerHttp, Map<String, String> extra) {
+            String peerNetwork, String peerOwner, Path peerDir, int peerPort, Map<String, String> extra) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("gateway.id", id);
         s.put("gateway.network", network);
@@ -64,8 +98,10 @@ public final class Embedded implements AutoCloseable {
         s.put("gateway.peer.id", peerId);
         s.put("gateway.peer.network", peerNetwork);
         s.put("gateway.peer.owner", peerOwner);
-        s.put("gateway.peer.endpoint", "http://127.0.0.1:" + peerHttp + "/satp/v1/messages");
-        s.put("gateway.peer.key-file", peerDir.resolve("data/gateway.public.jwk").toString());
+        s.put("gateway.peer.endpoint", "https://127.0.0.1:" + peerPort + "/satp/v1/messages");
+        s.put("gateway.peer.certificate-file", peerDir.resolve("data").resolve(PkiFiles.SIGNING_CERTIFICATE).toString());
+        s.put("gateway.tls.key-store-password", STORE_PASSWORD);
+        s.put("gateway.tls.trust-store-password", STORE_PASSWORD);
         s.put("gateway.ledger.issuing", "true");
         s.putAll(extra);
         return s;
@@ -73,6 +109,7 @@ public final class Embedded implements AutoCloseable {
 
     /** Starts both brokers, then both gateways, and waits until both answer; returns the gateways' start-up time. */
     public Duration start(Duration timeout) throws IOException, InterruptedException {
+        provision();
         b1.start();
         b2.start();
         long t0 = System.nanoTime();

@@ -18,13 +18,15 @@ import java.util.Properties;
  * {@code --rootdir}; on the first start the pre-boot file that turns transaction recovery on and creates the log's
  * server-level XA pool, the post-boot file that deploys the resource adapter and the JMS connection factory, and
  * {@code --deploy}; on every later start only the restart pre-boot file and no deploy, so that in-doubt transactions
- * are recovered against the same resources.
+ * are recovered against the same resources. The first pre-boot file also sets up the peer listener (HTTPS, mutual
+ * TLS 1.3, {@code config/payara/preboot-tls.asadmin}) with the key store and trust store of the gateway's data folder.
  */
 public final class GatewayNode implements AutoCloseable {
     private final Layout layout;
     private final String name;
     private final Path dir;
     private final int httpPort;
+    private final int peerPort;
     private final int brokerPort;
     private final Map<String, String> settings;
     private List<String> jvmOptions;
@@ -37,12 +39,13 @@ public final class GatewayNode implements AutoCloseable {
      * @param settings the gateway's {@code gateway.*} settings, passed as system properties on every start
      * @param extraArgs more Payara Micro arguments for every start (for example {@code --addlibs} for a JDBC driver)
      */
-    public GatewayNode(Layout layout, String name, Path dir, int httpPort, int brokerPort, Map<String, String> settings,
-            List<String> jvmOptions, List<String> extraArgs) {
+    public GatewayNode(Layout layout, String name, Path dir, int httpPort, int peerPort, int brokerPort,
+            Map<String, String> settings, List<String> jvmOptions, List<String> extraArgs) {
         this.layout = layout;
         this.name = name;
         this.dir = dir;
         this.httpPort = httpPort;
+        this.peerPort = peerPort;
         this.brokerPort = brokerPort;
         this.settings = new LinkedHashMap<>(settings);
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -80,6 +83,21 @@ public final class GatewayNode implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The port of the peer listener: HTTPS with mutual TLS 1.3, where {@code POST /satp/v1/messages} is served. */
+    public int peerPort() {
+        return peerPort;
+    }
+
+    /** The peer endpoint's URL. */
+    public URI peerEndpoint() {
+        return URI.create("https://127.0.0.1:" + peerPort + "/satp/v1/messages");
+    }
+
+    /** The gateway's settings as passed on every start. */
+    public Map<String, String> settings() {
+        return Map.copyOf(settings);
     }
 
     public long pid() {
@@ -120,7 +138,15 @@ public final class GatewayNode implements AutoCloseable {
             Files.writeString(postboot, Files.readString(layout.payaraCommands("postboot-first.asadmin"))
                     .replace("@BROKER_PORT@", Integer.toString(brokerPort))
                     .replace("@RAR@", layout.rar().toString()));
-            cmd.addAll(List.of("--prebootcommandfile", firstPreboot().toString(),
+            Path preboot = dir.resolve("preboot-first.asadmin");
+            Files.writeString(preboot, Files.readString(firstPreboot()) + System.lineSeparator()
+                    + Files.readString(layout.payaraCommands("preboot-tls.asadmin"))
+                            .replace("@PEER_PORT@", Integer.toString(peerPort))
+                            .replace("@KEY_STORE@", asadminValue(setting("gateway.tls.key-store", dataDir().resolve("tls.p12"))))
+                            .replace("@KEY_STORE_PASSWORD@", asadminValue(settings.getOrDefault("gateway.tls.key-store-password", "changeit")))
+                            .replace("@TRUST_STORE@", asadminValue(setting("gateway.tls.trust-store", dataDir().resolve("trust.p12"))))
+                            .replace("@TRUST_STORE_PASSWORD@", asadminValue(settings.getOrDefault("gateway.tls.trust-store-password", "changeit"))));
+            cmd.addAll(List.of("--prebootcommandfile", preboot.toString(),
                     "--postbootcommandfile", postboot.toString(),
                     "--deploy", layout.war().toString(), "--contextroot", "/"));
         }
@@ -158,6 +184,18 @@ public final class GatewayNode implements AutoCloseable {
 
     private Path firstPreboot() {
         return firstPreboot != null ? firstPreboot : layout.payaraCommands("preboot-first.asadmin");
+    }
+
+    private String setting(String key, Path fallback) {
+        return settings.getOrDefault(key, fallback.toAbsolutePath().toString());
+    }
+
+    /** A value for an asadmin {@code set}: its ':' and '=' would be read as separators, so they are refused here. */
+    private static String asadminValue(String v) {
+        if (v.matches(".*[:=\\s].*")) {
+            throw new IllegalArgumentException("an asadmin value may not hold ':', '=' or spaces: " + v);
+        }
+        return v;
     }
 
     /** Waits until the gateway answers and is ready (start-up recovery done); fails when the JVM exits first. */

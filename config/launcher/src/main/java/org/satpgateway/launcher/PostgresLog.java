@@ -25,8 +25,7 @@ public final class PostgresLog {
     public static Embedded.Options options(Embedded.Options o, Path driver) {
         List<String> extra = new ArrayList<>(o.extraArgs());
         extra.addAll(List.of("--addlibs", driver.toString()));
-        return new Embedded.Options(o.workDir(), o.g1Http(), o.g2Http(), o.g1Broker(), o.g2Broker(), o.jvmOptions(),
-                o.g1Settings(), o.g2Settings(), extra);
+        return o.withExtraArgs(extra);
     }
 
     /** Creates both databases and points each gateway's first start at its own. */

@@ -7,6 +7,7 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import java.nio.file.Files;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +16,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.codec.MessageSigner;
+import org.satpgateway.core.crypto.Certificates;
 import org.satpgateway.core.crypto.GatewayKeyPair;
+import org.satpgateway.core.crypto.PeerCertificates;
+import org.satpgateway.core.crypto.PublicKeys;
 import org.satpgateway.core.crypto.SignatureAlgorithm;
 import org.satpgateway.core.ledger.LedgerConnector;
 import org.satpgateway.core.message.NetworkCapabilities;
@@ -55,6 +59,8 @@ public class GatewayContext {
     private JdbcConnectionPool ledgerPool;
     private ReferenceLedger ledger;
     private volatile PublicJwk peerKey;
+    private PeerCertificates peerCertificates;
+    private volatile String peerKeyProblem;
     private final Clock clock = Clock.systemUTC();
 
     @PostConstruct
@@ -63,13 +69,17 @@ public class GatewayContext {
         codec = new MessageCodec();
         sessionLog = new SessionLog(codec);
         key = KeyFiles.loadOrCreate(settings.dataDir(), "gateway");
+        peerCertificates = new PeerCertificates(Files.exists(settings.tls().trustStore())
+                ? PkiFiles.trustedRoots(PkiFiles.load(settings.tls().trustStore(), settings.tls().trustStorePassword()))
+                : List.of(), clock);
         SessionPolicy policy = new SessionPolicy(settings.gatewayId(), settings.networkId(), settings.ownerId(),
                 List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES256K), settings.assetProfiles(),
                 Set.of(NetworkCapabilities.LockType.TIME_LOCK), settings.lockExpiration(), settings.retryBase());
         MessageSigner signer = new MessageSigner(codec, key);
         client = new ClientStateMachine(signer, new SessionLog(codec), policy);
         server = new ServerStateMachine(signer, new SessionLog(codec), policy,
-                (gatewayId, jwk) -> gatewayId.equals(settings.peerGatewayId()) && jwk.equals(peerKey()));
+                (gatewayId, jwk) -> gatewayId.equals(settings.peerGatewayId()) && jwk.equals(peerKey())
+                        && peerCertificates.isTrusted(gatewayId, jwk));
         clientPlanner = new RecoveryPlanner(client);
         serverPlanner = new RecoveryPlanner(server);
         ledgerPool = JdbcConnectionPool.create(settings.ledgerUrl(), "sa", "sa");
@@ -137,23 +147,51 @@ public class GatewayContext {
     }
 
     /**
-     * The counterpart's signing key, read from its file on first use (the counterpart may start after this
-     * gateway and write its key then).
+     * The counterpart's signing key: the key of its signing certificate ({@code gateway.peer.certificate-file}),
+     * once that certificate is found issued by a root of the trust store for the counterpart's gateway id. Read on
+     * first use (the counterpart may start after this gateway); null while there is no such certificate, and
+     * messages are then refused as not authorised.
      */
     public PublicJwk peerKey() {
         PublicJwk k = peerKey;
-        if (k == null && Files.exists(settings.peerKeyFile())) {
-            k = KeyFiles.readPublic(settings.peerKeyFile());
-            peerKey = k;
+        if (k == null && Files.exists(settings.peerCertificateFile())) {
+            String problem;
+            try {
+                X509Certificate cert = PkiFiles.readCertificate(settings.peerCertificateFile());
+                problem = peerCertificates.add(cert).orElse(null);
+                if (problem == null && !Certificates.commonName(cert).equals(settings.peerGatewayId())) {
+                    problem = "it is the certificate of " + Certificates.commonName(cert) + ", not of " + settings.peerGatewayId();
+                }
+                if (problem == null) {
+                    k = Certificates.signingKey(cert).orElseThrow();
+                    peerKey = k;
+                    LOG.info("counterpart " + settings.peerGatewayId() + " signs with key "
+                            + PublicKeys.parse(k).map(PublicKeys.Key::keyId).orElse("?") + ", certified by "
+                            + Certificates.issuer(cert));
+                }
+            } catch (RuntimeException e) {
+                problem = e.getMessage();
+            }
+            if (problem != null && !problem.equals(peerKeyProblem)) {
+                LOG.severe("the counterpart's signing certificate " + settings.peerCertificateFile()
+                        + " is not trusted: " + problem);
+            }
+            peerKeyProblem = problem;
         }
         return k;
+    }
+
+    /** The counterpart's certificates accepted so far. */
+    public PeerCertificates peerCertificates() {
+        return peerCertificates;
     }
 
     /** The counterpart as a transfer order names it; empty key until its key file exists. */
     public TransferOrder.Counterpart counterpart() {
         PublicJwk k = peerKey();
         if (k == null) {
-            throw new IllegalStateException("the counterpart's key file " + settings.peerKeyFile() + " does not exist yet");
+            throw new IllegalStateException("no trusted signing certificate of the counterpart at "
+                    + settings.peerCertificateFile() + (peerKeyProblem == null ? " yet" : ": " + peerKeyProblem));
         }
         return new TransferOrder.Counterpart(settings.peerGatewayId(), settings.peerNetworkId(), settings.peerOwnerId(), k);
     }

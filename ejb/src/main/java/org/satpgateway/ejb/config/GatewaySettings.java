@@ -22,7 +22,8 @@ public record GatewaySettings(
         String peerNetworkId,
         String peerOwnerId,
         URI peerEndpoint,
-        Path peerKeyFile,
+        Path peerCertificateFile,
+        Tls tls,
         Set<String> assetProfiles,
         Duration retryBase,
         Duration lockExpiration,
@@ -30,6 +31,14 @@ public record GatewaySettings(
         int maxRetries,
         String ledgerUrl,
         boolean ledgerIssuing) {
+
+    /**
+     * The files of mutual TLS and of the signing certificate (docs/security.md): the gateway's TLS key store, the
+     * trust store with the counterpart organisation's root (which also certifies the counterpart's signing keys),
+     * and this gateway's signing certificate.
+     */
+    public record Tls(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword,
+            Path signingCertificate) {}
 
     /** Reads the settings; a missing mandatory key fails start-up with its name. */
     public static GatewaySettings from(Config c) {
@@ -47,7 +56,12 @@ public record GatewaySettings(
                 c.getValue("gateway.peer.network", String.class),
                 c.getValue("gateway.peer.owner", String.class),
                 URI.create(c.getValue("gateway.peer.endpoint", String.class)),
-                Path.of(c.getValue("gateway.peer.key-file", String.class)),
+                Path.of(c.getValue("gateway.peer.certificate-file", String.class)),
+                new Tls(path(c, "gateway.tls.key-store", data.resolve(PkiFiles.TLS_KEY_STORE)),
+                        c.getOptionalValue("gateway.tls.key-store-password", String.class).orElse("changeit").toCharArray(),
+                        path(c, "gateway.tls.trust-store", data.resolve(PkiFiles.TRUST_STORE)),
+                        c.getOptionalValue("gateway.tls.trust-store-password", String.class).orElse("changeit").toCharArray(),
+                        path(c, "gateway.signing-certificate", data.resolve(PkiFiles.SIGNING_CERTIFICATE))),
                 Set.copyOf(c.getOptionalValues("gateway.asset-profiles", String.class).orElse(List.of("bond/v1"))),
                 Duration.ofMillis(c.getOptionalValue("gateway.retry-base-ms", Long.class).orElse(2000L)),
                 Duration.ofSeconds(c.getOptionalValue("gateway.lock-expiration-s", Long.class).orElse(600L)),
@@ -55,5 +69,9 @@ public record GatewaySettings(
                 c.getOptionalValue("gateway.max-retries", Integer.class).orElse(5),
                 ledgerUrl,
                 c.getOptionalValue("gateway.ledger.issuing", Boolean.class).orElse(false));
+    }
+
+    private static Path path(Config c, String key, Path fallback) {
+        return c.getOptionalValue(key, String.class).map(Path::of).orElse(fallback);
     }
 }

@@ -9,10 +9,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSession;
 import java.util.logging.Logger;
 import org.satpgateway.ejb.config.GatewayContext;
 
-/** HTTP to the counterpart's {@code POST /satp/v1/messages}. */
+/**
+ * HTTPS with mutual TLS 1.3 to the counterpart's {@code POST /satp/v1/messages} ({@link PeerTls}). Keeps the TLS
+ * sessions of the latest deliveries for operators and tests ({@code GET /api/v1/admin/peer-tls}).
+ */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class PeerHttpChannel {
@@ -20,7 +30,14 @@ public class PeerHttpChannel {
     /** The header that carries a delivery's key; the counterpart drops a repeat of it. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final int SESSIONS_KEPT = 16;
+    private static final Duration RENEW_QUIET = Duration.ofSeconds(10);
+
+    private volatile HttpClient http;
+    private volatile Instant clientCreated;
+    private final Deque<TlsSessionView> sessions = new ArrayDeque<>();
+    private final AtomicLong fullHandshakes = new AtomicLong();
+    private volatile Instant lastFullHandshake;
 
     @EJB
     private GatewayContext gateway;
@@ -30,6 +47,11 @@ public class PeerHttpChannel {
      * throws when it could not be reached or failed (5xx), so that the broker redelivers.
      */
     public void deliver(String wire, String deliveryKey) {
+        if (!"https".equals(gateway.settings().peerEndpoint().getScheme())) {
+            throw new PeerUnreachableException("the counterpart's endpoint " + gateway.settings().peerEndpoint()
+                    + " is not https: messages go to peers only over mutual TLS");
+        }
+        HttpClient client = client();
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway.settings().peerEndpoint())
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
@@ -39,19 +61,100 @@ public class PeerHttpChannel {
         }
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new PeerUnreachableException(gateway.settings().peerEndpoint() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerUnreachableException("interrupted while delivering", e);
         }
+        response.sslSession().ifPresent(this::seen);
         int status = response.statusCode();
         if (status >= 500 || status == 429 || status == 404 && !response.body().contains("urn:ietf:params:satp")) {
             throw new PeerUnreachableException(gateway.settings().peerEndpoint() + " answered " + status + ": " + response.body());
         }
         if (status >= 400) {
             LOG.warning(() -> "the counterpart refused a message (" + status + "): " + response.body());
+        }
+    }
+
+    /**
+     * Drops the client and its TLS sessions: the next delivery opens a new connection with a full handshake. Called
+     * when recovery starts on either side, so that no TLS session from before a crash is resumed. A client made in
+     * the last {@code RENEW_QUIET} is kept: recovery of many sessions renews once.
+     */
+    public void renewTls(String reason) {
+        synchronized (this) {
+            if (http != null && clientCreated.isBefore(Instant.now().minus(RENEW_QUIET))) {
+                http = null;
+                LOG.info(() -> "new TLS sessions to the counterpart from now on: " + reason);
+            }
+        }
+    }
+
+    /** The TLS state of the deliveries to the counterpart. */
+    public TlsStatus tlsStatus() {
+        synchronized (sessions) {
+            return new TlsStatus(clientCreated, fullHandshakes.get(), lastFullHandshake, List.copyOf(sessions));
+        }
+    }
+
+    /**
+     * The TLS state towards the counterpart, as an operator or a test sees it.
+     *
+     * @param clientCreated when the current client (and its session cache) was made
+     * @param fullHandshakes full handshakes since start-up (a resumed TLS 1.3 session does not count)
+     * @param connections the latest connections, newest first
+     */
+    public record TlsStatus(Instant clientCreated, long fullHandshakes, Instant lastFullHandshake,
+            List<TlsSessionView> connections) {}
+
+    /**
+     * One connection's TLS session. {@code created} is when the session was first set up: a resumed session keeps
+     * the time of the full handshake it resumes. (TLS 1.3 gives every connection a new session id.)
+     */
+    public record TlsSessionView(String id, String protocol, String cipherSuite, Instant created, String peer) {}
+
+    private HttpClient client() {
+        HttpClient c = http;
+        if (c == null) {
+            synchronized (this) {
+                c = http;
+                if (c == null) {
+                    c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .sslContext(PeerTls.newContext(gateway.settings().tls(), chain -> {
+                                fullHandshakes.incrementAndGet();
+                                lastFullHandshake = Instant.now();
+                            }))
+                            .sslParameters(PeerTls.parameters())
+                            .build();
+                    clientCreated = Instant.now();
+                    http = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private void seen(SSLSession s) {
+        String id = HexFormat.of().formatHex(s.getId());
+        synchronized (sessions) {
+            if (!sessions.isEmpty() && sessions.peekFirst().id().equals(id)) {
+                return;
+            }
+            sessions.removeIf(v -> v.id().equals(id));
+            String peer;
+            try {
+                peer = s.getPeerPrincipal().getName();
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                peer = "unverified";
+            }
+            sessions.addFirst(new TlsSessionView(id, s.getProtocol(), s.getCipherSuite(),
+                    Instant.ofEpochMilli(s.getCreationTime()), peer));
+            while (sessions.size() > SESSIONS_KEPT) {
+                sessions.removeLast();
+            }
         }
     }
 

@@ -11,6 +11,9 @@ import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.SignedMessage;
 import org.satpgateway.core.crypto.Jws;
 import org.satpgateway.core.message.PublicJwk;
+import org.satpgateway.core.message.Recover;
+import org.satpgateway.core.message.SatpMessage;
+import org.satpgateway.core.message.TransferProposal;
 import org.satpgateway.ejb.config.GatewayContext;
 
 /**
@@ -26,6 +29,9 @@ public class PeerIntake {
     @EJB
     private JmsChannel jms;
 
+    @EJB
+    private PeerHttpChannel channel;
+
     /** Checks and queues one received message; empty when it is queued, else why it was refused. */
     public Optional<Rejection> accept(byte[] body, String deliveryKey) {
         Decoded d = gateway.codec().decode(body);
@@ -35,16 +41,38 @@ public class PeerIntake {
         SignedMessage m = ((Decoded.Message) d).message();
         PublicJwk peerKey = gateway.peerKey();
         if (peerKey == null) {
-            return Optional.of(Rejection.of(SatpError.NOT_AUTHORISED, "no counterpart key is configured yet"));
+            return Optional.of(Rejection.of(SatpError.NOT_AUTHORISED,
+                    "no signing certificate of the counterpart is trusted here yet"));
         }
-        Optional<Rejection> signature = Jws.verifyDetached(((Decoded.Message) d).payload(), m.signature(), peerKey);
+        byte[] payload = ((Decoded.Message) d).payload();
+        Optional<Rejection> signature = Jws.verifyDetached(payload, m.signature(), peerKey);
         if (signature.isPresent()) {
+            Optional<PublicJwk> declared = declaredKey(m.message());
+            if (declared.isPresent() && !declared.get().equals(peerKey)
+                    && Jws.verifyDetached(payload, m.signature(), declared.get()).isEmpty()) {
+                return Optional.of(Rejection.of(SatpError.NOT_AUTHORISED, "signed by a key that the counterpart "
+                        + "organisation's CA has not certified for " + gateway.settings().peerGatewayId()));
+            }
             return Optional.of(Rejection.of(SatpError.BAD_SIGNATURE, "not signed by the counterpart's key: "
                     + signature.get().detail()));
+        }
+        if (m.message() instanceof Recover) {
+            channel.renewTls("the counterpart started recovery");
         }
         String key = deliveryKey == null || deliveryKey.isBlank() || deliveryKey.length() > 200 ? m.hash() : deliveryKey;
         jms.toInbound(new String(body, StandardCharsets.UTF_8), key, Map.of(
                 "satpType", m.message().type().shortName(), "satpSession", m.message().common().sessionId()));
+        return Optional.empty();
+    }
+
+    /** The signing key a message names for its sender, if it names one. */
+    private static Optional<PublicJwk> declaredKey(SatpMessage message) {
+        if (message instanceof TransferProposal p && p.transferInitClaim() != null) {
+            return Optional.ofNullable(p.transferInitClaim().senderGatewaySignaturePublicKey());
+        }
+        if (message instanceof Recover r) {
+            return Optional.ofNullable(r.newIdentityPublicKey());
+        }
         return Optional.empty();
     }
 }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.Layout;
+import org.satpgateway.launcher.PeerClient;
 import org.satpgateway.launcher.Processes;
 
 /**
@@ -204,23 +205,31 @@ class TwoGatewaysIT {
 
     @Test
     void thePeerEndpointRefusesBadMessagesAtTheDoorWithProblemDetails() throws Exception {
-        GatewayClient.Answer garbage = g2.post("satp/v1/messages", Map.of("hello", "world"));
+        PeerClient asG1 = PeerClient.as(embedded.g1(), embedded.g2());
+        PeerClient.Answer garbage = asG1.post(Map.of("hello", "world"));
         assertEquals(400, garbage.status(), () -> String.valueOf(garbage.body()));
         assertTrue(garbage.body().path("type").asText().startsWith("urn:ietf:params:satp:core:error:err_"), garbage.body().toString());
 
-        // well-formed and correctly signed, but by a key that is not the counterpart's (the codec's golden vectors)
+        // well-formed and correctly signed, but by a key that bank-one's CA has not certified (the codec's golden vectors)
         Path golden = Path.of(System.getProperty("satp.repository"), "ejb/src/test/resources/golden");
         String proposal = java.nio.file.Files.readString(golden.resolve("transfer-proposal-msg.json")).trim();
-        GatewayClient.Answer stranger = g2.post("satp/v1/messages", JSON.readTree(proposal));
-        assertEquals(422, stranger.status(), () -> String.valueOf(stranger.body()));
-        assertEquals("urn:ietf:params:satp:core:error:err_0.1.3", stranger.body().path("type").asText());
+        PeerClient.Answer stranger = asG1.post(proposal);
+        assertEquals(403, stranger.status(), () -> String.valueOf(stranger.body()));
+        assertEquals("urn:ietf:params:satp:core:error:err_0.1.2", stranger.body().path("type").asText());
 
         String lockAssert = java.nio.file.Files.readString(golden.resolve("lock-assert-msg.json")).trim();
-        GatewayClient.Answer tampered = g1.post("satp/v1/messages", JSON.readTree(lockAssert.replace("\"sequenceNumber\":5", "\"sequenceNumber\":6")));
+        PeerClient.Answer tampered = PeerClient.as(embedded.g2(), embedded.g1())
+                .post(lockAssert.replace("\"sequenceNumber\":5", "\"sequenceNumber\":6"));
         assertEquals(422, tampered.status(), () -> String.valueOf(tampered.body()));
+        assertEquals("urn:ietf:params:satp:core:error:err_0.1.3", tampered.body().path("type").asText());
 
-        GatewayClient.Answer tooLarge = g2.post("satp/v1/messages", Map.of("padding", "x".repeat(600 * 1024)));
+        PeerClient.Answer tooLarge = asG1.post(Map.of("padding", "x".repeat(600 * 1024)));
         assertEquals(413, tooLarge.status(), () -> String.valueOf(tooLarge.body()));
+
+        // the same path on the plain HTTP listener (back office, operators) takes no peer message at all
+        GatewayClient.Answer plain = g2.post("satp/v1/messages", JSON.readTree(proposal));
+        assertEquals(403, plain.status(), () -> String.valueOf(plain.body()));
+        assertTrue(plain.body().path("detail").asText().contains("mutual TLS"), plain.body().toString());
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.GatewayNode;
 import org.satpgateway.launcher.Layout;
+import org.satpgateway.launcher.PeerClient;
 import org.satpgateway.launcher.Postgres;
 import org.satpgateway.launcher.PostgresLog;
 
@@ -59,7 +60,7 @@ class TwoGatewaysPostgresIT {
                 for (String db : List.of("satplog_g1", "satplog_g2")) {
                     assertEquals(11, messageRows(pg, db, id), db + ": the eleven messages of the session");
                 }
-                duplicatesChangeNothing(pg, g1, g2, id);
+                duplicatesChangeNothing(pg, PeerClient.as(embedded.g1(), embedded.g2()), g2, id);
                 String statements = Files.readString(pg.log(), StandardCharsets.ISO_8859_1);
                 assertTrue(statements.contains("PREPARE TRANSACTION"), "two-phase commit: prepare");
                 assertTrue(statements.contains("COMMIT PREPARED"), "two-phase commit: commit of the prepared branch");
@@ -107,7 +108,7 @@ class TwoGatewaysPostgresIT {
      * Every message G1 sent in the finished session, delivered to G2 again, twice each (as a peer's retries would):
      * G2 takes them in (202), then refuses or ignores each; no log entry, no ledger action, no state change.
      */
-    private static void duplicatesChangeNothing(Postgres pg, GatewayClient g1, GatewayClient g2, String id) throws Exception {
+    private static void duplicatesChangeNothing(Postgres pg, PeerClient asG1, GatewayClient g2, String id) throws Exception {
         JsonNode before = g2.transfer(id).orElseThrow();
         List<String> sent = new ArrayList<>();
         try (Connection c = pg.connect("satplog_g1"); PreparedStatement s = c.prepareStatement("SELECT data FROM"
@@ -122,7 +123,7 @@ class TwoGatewaysPostgresIT {
         assertEquals(6, sent.size(), "G1 sent messages 1, 3, 5, 7, 9 and 11");
         for (String wire : sent) {
             for (int i = 0; i < 2; i++) {
-                assertEquals(202, g2.deliver(wire, UUID.randomUUID().toString()).status());
+                assertEquals(202, asG1.deliver(wire, UUID.randomUUID().toString()).status());
             }
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

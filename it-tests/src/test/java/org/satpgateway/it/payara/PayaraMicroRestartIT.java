@@ -3,15 +3,13 @@ package org.satpgateway.it.payara;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.GatewayNode;
@@ -40,7 +38,7 @@ class PayaraMicroRestartIT {
             assertTrue(domain.contains("WRITE_DELAY=0"), "H2 keeps commits across kill -9");
             assertTrue(domain.contains("transaction-support=\"XATransaction\""), "the JMS pool is XA");
             GatewayClient c1 = Embedded.client(embedded.g1());
-            transfer(c1, Embedded.client(g2));
+            Transfers.completeOne(c1, Embedded.client(g2));
 
             g2.kill9();
             assertTrue(!g2.alive(), "G2 is gone");
@@ -50,7 +48,7 @@ class PayaraMicroRestartIT {
             assertTrue(Files.readString(g2.rootDir().resolve("config/domain.xml"))
                     .contains("<transaction-service automatic-recovery=\"true\""), "still on after the restart");
             assertTrue(Files.readString(g2.log()).contains("Deployed 0 archive(s)"), "the restart did not redeploy");
-            transfer(c1, Embedded.client(g2));
+            Transfers.completeOne(c1, Embedded.client(g2));
             System.out.printf("[payara-micro] both gateways up: %d ms; G2 restart after kill -9: %d ms; a transfer after it: %d ms%n",
                     firstBoot.toMillis(), restart.toMillis(), (System.nanoTime() - t0) / 1_000_000 - restart.toMillis());
         } finally {
@@ -58,27 +56,6 @@ class PayaraMicroRestartIT {
         }
         assertEquals(List.of("SATP_JOB", "SATP_LOG_ENTRY", "SATP_REJECTED_MESSAGE", "SATP_SESSION", "SATP_STEP_FAILURE"),
                 logTables(g2.rootDir().resolve("data/satplog")));
-    }
-
-    private static void transfer(GatewayClient g1, GatewayClient g2) throws Exception {
-        String asset = "bond-" + UUID.randomUUID();
-        assertEquals(201, g1.issue(asset, "alice@bank-one", 3).status());
-        GatewayClient.Answer a = g1.submit(Map.of("transferContextId", "ctx-" + asset, "digitalAssetId", asset,
-                "assetProfileId", "bond/v1", "amount", 3, "originator", "alice@bank-one", "beneficiary", "bob@bank-two",
-                "originatorPublicKey", "k1", "beneficiaryPublicKey", "k2"));
-        assertEquals(202, a.status(), () -> String.valueOf(a.body()));
-        String id = a.body().path("id").asText();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode t2 = g2.transfer(id).orElse(null);
-            if (t2 != null && "COMPLETED".equals(t2.path("state").asText())
-                    && "COMPLETED".equals(g1.transfer(id).orElseThrow().path("state").asText())) {
-                assertEquals("bob@bank-two", g2.asset(asset).orElseThrow().path("owner").asText());
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("transfer " + id + " did not complete: " + g1.transfer(id) + " / " + g2.transfer(id));
     }
 
     private static List<String> logTables(Path database) throws java.sql.SQLException {

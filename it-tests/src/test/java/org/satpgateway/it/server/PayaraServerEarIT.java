@@ -24,6 +24,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPath;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
+import org.satpgateway.ejb.config.PkiFiles;
 import org.satpgateway.launcher.BrokerNode;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.Layout;
@@ -100,10 +101,17 @@ class PayaraServerEarIT {
     }
 
     /**
-     * The gateway's settings as MicroProfile Config properties of the domain (docs/configuration.md). The counterpart
-     * is not running: its key file does not exist and its endpoint does not answer.
+     * The gateway's settings as MicroProfile Config properties of the domain (docs/configuration.md), and its keys and
+     * certificates (bank-one's root; bank-two's root in its trust store). The counterpart is not running: only its
+     * signing certificate exists, and its endpoint does not answer.
      */
     private static Path renderSettings(PayaraDomain domain) throws IOException {
+        PkiFiles.Organisation one = PkiFiles.organisation(WORK.resolve("pki/bank-one"), "bank-one");
+        PkiFiles.Organisation two = PkiFiles.organisation(WORK.resolve("pki/bank-two"), "bank-two");
+        List<String> hosts = List.of("127.0.0.1", "localhost");
+        PkiFiles.provision(one, two.root(), domain.dir().resolve("data/gateway"), "gateway-one", hosts,
+                "changeit".toCharArray(), List.of());
+        PkiFiles.provision(two, one.root(), WORK.resolve("peer"), "gateway-two", hosts, "changeit".toCharArray(), List.of());
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("gateway.id", "gateway-one");
         settings.put("gateway.network", "ledger-one");
@@ -112,8 +120,8 @@ class PayaraServerEarIT {
         settings.put("gateway.peer.id", "gateway-two");
         settings.put("gateway.peer.network", "ledger-two");
         settings.put("gateway.peer.owner", "bank-two");
-        settings.put("gateway.peer.endpoint", "http://127.0.0.1:9/satp/v1/messages");
-        settings.put("gateway.peer.key-file", WORK.resolve("peer.public.jwk").toString());
+        settings.put("gateway.peer.endpoint", "https://127.0.0.1:9/satp/v1/messages");
+        settings.put("gateway.peer.certificate-file", WORK.resolve("peer").resolve(PkiFiles.SIGNING_CERTIFICATE).toString());
         settings.put("gateway.ledger.issuing", "true");
         StringBuilder commands = new StringBuilder();
         settings.forEach((k, v) -> commands.append("set-config-property --source domain --propertyName ").append(k)
@@ -121,9 +129,8 @@ class PayaraServerEarIT {
         return Files.writeString(WORK.resolve("gateway-settings.asadmin"), commands.toString());
     }
 
-    /** The counterpart's key (any valid ES256 key) so that a job can open its session; then a job by REST. */
+    /** A job by REST: the counterpart's certified key lets it open its session. */
     private void submitsAJob(PayaraDomain domain) throws Exception {
-        Files.writeString(WORK.resolve("peer.public.jwk"), Files.readString(domain.dir().resolve("data/gateway/gateway.public.jwk")));
         GatewayClient g = new GatewayClient(URI.create("http://127.0.0.1:" + domain.httpPort + "/"));
         assertEquals(201, g.issue("bond-ear-1", "alice@bank-one", 10).status());
         Map<String, Object> job = Map.of("transferContextId", "ctx-ear-1", "digitalAssetId", "bond-ear-1",

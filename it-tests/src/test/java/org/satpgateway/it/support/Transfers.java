@@ -1,11 +1,14 @@
 package org.satpgateway.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import org.satpgateway.launcher.GatewayClient;
 
 /** Jobs and checks shared by the tests that drive real gateways through their public interfaces. */
 public final class Transfers {
@@ -19,6 +22,37 @@ public final class Transfers {
         return Map.of("transferContextId", context, "digitalAssetId", asset, "assetProfileId", "bond/v1",
                 "amount", amount, "originator", ALICE, "beneficiary", BOB,
                 "originatorPublicKey", "originator-key", "beneficiaryPublicKey", "beneficiary-key");
+    }
+
+    /**
+     * Issues an asset to alice on G1's ledger, transfers it to bob and waits until both gateways report it
+     * COMPLETED and bob owns it on G2's ledger; returns the transfer's id.
+     */
+    public static String completeOne(GatewayClient g1, GatewayClient g2) throws Exception {
+        String asset = "bond-" + UUID.randomUUID();
+        GatewayClient.Answer issued = g1.issue(asset, ALICE, 3);
+        if (issued.status() != 201) {
+            throw new AssertionError("issue " + asset + ": " + issued.status() + " " + issued.body());
+        }
+        GatewayClient.Answer a = g1.submit(job(asset, 3, "ctx-" + asset));
+        if (a.status() != 202) {
+            throw new AssertionError("submit: " + a.status() + " " + a.body());
+        }
+        String id = a.body().path("id").asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode t2 = g2.transfer(id).orElse(null);
+            if (t2 != null && "COMPLETED".equals(t2.path("state").asText())
+                    && "COMPLETED".equals(g1.transfer(id).orElseThrow().path("state").asText())) {
+                String owner = g2.asset(asset).orElseThrow().path("owner").asText();
+                if (!BOB.equals(owner)) {
+                    throw new AssertionError(asset + " on ledger-two is owned by " + owner);
+                }
+                return id;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("transfer " + id + " did not complete: " + g1.transfer(id) + " / " + g2.transfer(id));
     }
 
     /** A state in which nothing more happens to a transfer. */

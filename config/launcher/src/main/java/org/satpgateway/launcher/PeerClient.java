@@ -1,0 +1,110 @@
+package org.satpgateway.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.satpgateway.ejb.config.GatewaySettings;
+import org.satpgateway.ejb.config.PkiFiles;
+import org.satpgateway.ejb.messaging.PeerTls;
+
+/**
+ * A client of a gateway's peer endpoint that presents a gateway's TLS certificate, as a counterpart gateway does:
+ * for tests that deliver hand-made messages and check the TLS layer.
+ */
+public final class PeerClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI endpoint;
+    private final HttpClient http;
+
+    public PeerClient(URI endpoint, SSLContext context, String... protocols) {
+        this.endpoint = endpoint;
+        SSLParameters p = new SSLParameters();
+        p.setProtocols(protocols.length == 0 ? new String[] {"TLSv1.3"} : protocols);
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3))
+                .sslContext(context).sslParameters(p).build();
+    }
+
+    /** A client that presents {@code as}'s TLS certificate to {@code to}'s peer endpoint. */
+    public static PeerClient as(GatewayNode as, GatewayNode to) {
+        return new PeerClient(to.peerEndpoint(), context(as));
+    }
+
+    /** The TLS context of a gateway's key store and trust store (embedded default file names and password). */
+    public static SSLContext context(GatewayNode g) {
+        char[] pw = g.settings().getOrDefault("gateway.tls.key-store-password", Embedded.STORE_PASSWORD).toCharArray();
+        return context(g.dataDir().resolve(PkiFiles.TLS_KEY_STORE), g.dataDir().resolve(PkiFiles.TRUST_STORE), pw, "TLSv1.3");
+    }
+
+    /**
+     * A gateway's TLS context, as the gateway itself makes it ({@link PeerTls}), that counts full handshakes (a
+     * resumed TLS 1.3 session is not counted).
+     */
+    public static SSLContext countingContext(GatewayNode g, AtomicInteger fullHandshakes) {
+        char[] pw = g.settings().getOrDefault("gateway.tls.key-store-password", Embedded.STORE_PASSWORD).toCharArray();
+        return PeerTls.newContext(new GatewaySettings.Tls(g.dataDir().resolve(PkiFiles.TLS_KEY_STORE), pw,
+                g.dataDir().resolve(PkiFiles.TRUST_STORE), pw, null), chain -> fullHandshakes.incrementAndGet());
+    }
+
+    /** A TLS context of the given key store (null: no client certificate) and trust store. */
+    public static SSLContext context(Path keyStore, Path trustStore, char[] password, String protocol) {
+        try {
+            KeyManagerFactory kmf = null;
+            if (keyStore != null) {
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(PkiFiles.load(keyStore, password), password);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(PkiFiles.load(trustStore, password));
+            SSLContext ctx = SSLContext.getInstance(protocol);
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** An answer of the peer endpoint, with the TLS session it came over. */
+    public record Answer(int status, JsonNode body, SSLSession session) {}
+
+    /** Delivers a message exactly as given. */
+    public Answer deliver(String wire, String idempotencyKey) throws IOException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(wire));
+        if (idempotencyKey != null) {
+            r.header("Idempotency-Key", idempotencyKey);
+        }
+        try {
+            HttpResponse<String> a = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body;
+            try {
+                body = a.body() == null || a.body().isBlank() ? null : JSON.readTree(a.body());
+            } catch (IOException notJson) {
+                body = JSON.getNodeFactory().textNode(a.body());
+            }
+            return new Answer(a.statusCode(), body, a.sslSession().orElse(null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Delivers a JSON value. */
+    public Answer post(Object json) throws IOException {
+        return deliver(json instanceof String s ? s : JSON.writeValueAsString(json), null);
+    }
+}

@@ -1,0 +1,357 @@
+package org.satpgateway.core.crypto;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.CertException;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.satpgateway.core.message.PublicJwk;
+
+/**
+ * X.509 certificates of the gateways' trust model (docs/security.md), built and checked with Bouncy Castle:
+ * <ul>
+ * <li>an organisation's root (its CA), which the counterpart organisation trusts;</li>
+ * <li>a gateway's TLS certificate from its organisation's root, for mutual TLS between gateways;</li>
+ * <li>a gateway's signing certificate from the same root, binding its SATP message-signing key (ES256 or ES256K)
+ * to the gateway (subject CN) and the organisation (issuer). It may carry the hashes of the certificates of the
+ * backup gateways allowed to take over from it ({@link #AUTHORISED_BACKUPS}).</li>
+ * </ul>
+ * Roots sign leaves directly: a chain has two certificates.
+ */
+public final class Certificates {
+    /**
+     * The extension listing the authorised backups: a SEQUENCE OF OCTET STRING, each the SHA-256 of a backup's
+     * signing certificate (DER). Its OID is in the {@code 2.25} arc (an OID made from a UUID, ITU-T X.667).
+     */
+    public static final ASN1ObjectIdentifier AUTHORISED_BACKUPS =
+            new ASN1ObjectIdentifier("2.25.208195776737487499338250965584973580491");
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Certificates() {}
+
+    /** A new EC P-256 key pair for a root or a TLS certificate. */
+    public static KeyPair newEcKeyPair() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("EC P-256 is not available", e);
+        }
+    }
+
+    /** A self-signed organisation root: {@code CN=<organisation> Root CA, O=<organisation>}. */
+    public static X509Certificate root(String organisation, KeyPair key, Instant now, Duration validity) {
+        X500Name name = name(organisation + " Root CA", organisation);
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded());
+        X509v3CertificateBuilder b = builder(name, name, spki, now, validity);
+        add(b, Extension.basicConstraints, true, new BasicConstraints(true));
+        add(b, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        add(b, Extension.subjectKeyIdentifier, false, extensionUtils().createSubjectKeyIdentifier(spki));
+        return sign(b, key.getPrivate());
+    }
+
+    /**
+     * A gateway's TLS certificate: server and client authentication, with the host names and IP addresses it is
+     * reached at.
+     */
+    public static X509Certificate tls(X509Certificate root, PrivateKey rootKey, String gatewayId,
+            java.security.PublicKey key, List<String> hosts, Instant now, Duration validity) {
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+        X509v3CertificateBuilder b = leaf(root, gatewayId, spki, now, validity);
+        add(b, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        add(b, Extension.extendedKeyUsage, false,
+                new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+        List<GeneralName> names = new ArrayList<>();
+        for (String h : hosts) {
+            names.add(new GeneralName(h.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, h));
+        }
+        if (!names.isEmpty()) {
+            add(b, Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+        }
+        return sign(b, rootKey);
+    }
+
+    /**
+     * A gateway's signing certificate: binds its SATP signing key to {@code CN=<gatewayId>} under the root's
+     * organisation, and lists the backups allowed to take over from it (hex SHA-256 of their signing certificates).
+     */
+    public static X509Certificate signing(X509Certificate root, PrivateKey rootKey, String gatewayId, PublicJwk signingKey,
+            List<String> authorisedBackups, Instant now, Duration validity) {
+        X509v3CertificateBuilder b = leaf(root, gatewayId, subjectPublicKeyInfo(signingKey), now, validity);
+        add(b, Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+        if (!authorisedBackups.isEmpty()) {
+            ASN1EncodableVector v = new ASN1EncodableVector();
+            for (String hash : authorisedBackups) {
+                v.add(new DEROctetString(HexFormat.of().parseHex(hash)));
+            }
+            add(b, AUTHORISED_BACKUPS, false, new DERSequence(v));
+        }
+        return sign(b, rootKey);
+    }
+
+    /** Hex SHA-256 of the certificate's DER encoding: how the authorised-backups extension names a certificate. */
+    public static String sha256(X509Certificate cert) {
+        try {
+            return Hashes.sha256Hex(cert.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("cannot encode the certificate", e);
+        }
+    }
+
+    /** The hashes listed in the certificate's authorised-backups extension; empty when it has none. */
+    public static List<String> authorisedBackups(X509Certificate cert) {
+        byte[] ext = cert.getExtensionValue(AUTHORISED_BACKUPS.getId());
+        if (ext == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        ASN1Sequence seq = ASN1Sequence.getInstance(ASN1OctetString.getInstance(ext).getOctets());
+        for (ASN1Encodable e : seq) {
+            out.add(HexFormat.of().formatHex(ASN1OctetString.getInstance(e).getOctets()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The subject's common name: the gateway id of a gateway certificate. */
+    public static String commonName(X509Certificate cert) {
+        return attribute(holder(cert).getSubject());
+    }
+
+    /** The issuer's name as written in the certificate (RFC 4519 string form). */
+    public static String issuer(X509Certificate cert) {
+        return holder(cert).getIssuer().toString();
+    }
+
+    /** The signing key a certificate certifies, as a JWK; empty when it is not a key of a supported curve. */
+    public static Optional<PublicJwk> signingKey(X509Certificate cert) {
+        SubjectPublicKeyInfo spki = holder(cert).getSubjectPublicKeyInfo();
+        if (!X9ObjectIdentifiers.id_ecPublicKey.equals(spki.getAlgorithm().getAlgorithm())
+                || !(spki.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve)) {
+            return Optional.empty();
+        }
+        for (SignatureAlgorithm a : SignatureAlgorithm.values()) {
+            if (curve.equals(ECNamedCurveTable.getOID(a.curveName()))) {
+                try {
+                    ECDomainParameters domain = GatewayKeyPair.domain(a);
+                    ECPublicKeyParameters q = new ECPublicKeyParameters(
+                            domain.getCurve().decodePoint(spki.getPublicKeyData().getBytes()), domain);
+                    return Optional.of(GatewayKeyPair.toJwk(a, q));
+                } catch (IllegalArgumentException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code cert} is not a valid certificate issued by {@code root} at {@code now}; empty when it is. Checks the
+     * issuer name, the root's signature, both validity periods and that the root is a CA.
+     */
+    public static Optional<String> problem(X509Certificate cert, X509Certificate root, Instant now) {
+        X509CertificateHolder c = holder(cert);
+        X509CertificateHolder r = holder(root);
+        Date at = Date.from(now);
+        if (!c.getIssuer().equals(r.getSubject())) {
+            return Optional.of("issued by " + c.getIssuer() + ", not by " + r.getSubject());
+        }
+        BasicConstraints bc = BasicConstraints.fromExtensions(r.getExtensions());
+        if (bc == null || !bc.isCA()) {
+            return Optional.of("the root " + r.getSubject() + " is not a CA");
+        }
+        if (!r.isValidOn(at)) {
+            return Optional.of("the root " + r.getSubject() + " is not valid at " + now);
+        }
+        try {
+            if (!c.isSignatureValid(new JcaContentVerifierProviderBuilder().build(r))) {
+                return Optional.of("not signed by the root " + r.getSubject());
+            }
+        } catch (CertException | OperatorCreationException | java.security.cert.CertificateException e) {
+            return Optional.of("signature cannot be checked: " + e.getMessage());
+        }
+        if (!c.isValidOn(at)) {
+            return Optional.of("not valid at " + now + " (valid " + c.getNotBefore().toInstant() + " to "
+                    + c.getNotAfter().toInstant() + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** PEM text of a certificate, or of a private key (PKCS#8). */
+    public static String toPem(Object certificateOrKey) {
+        StringWriter s = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(s)) {
+            if (certificateOrKey instanceof PrivateKey key) {
+                w.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded()));
+            } else {
+                w.writeObject(certificateOrKey);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return s.toString();
+    }
+
+    /** The certificates of a PEM text, in order. */
+    public static List<X509Certificate> fromPem(String pem) {
+        List<X509Certificate> out = new ArrayList<>();
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            for (Object o = p.readObject(); o != null; o = p.readObject()) {
+                if (o instanceof X509CertificateHolder h) {
+                    out.add(new JcaX509CertificateConverter().getCertificate(h));
+                }
+            }
+        } catch (IOException | java.security.cert.CertificateException e) {
+            throw new IllegalArgumentException("not a PEM certificate: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The private key of a PEM text (PKCS#8 or SEC1 EC key). */
+    public static PrivateKey privateKeyFromPem(String pem) {
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            Object o = p.readObject();
+            JcaPEMKeyConverter k = new JcaPEMKeyConverter();
+            if (o instanceof PrivateKeyInfo info) {
+                return k.getPrivateKey(info);
+            }
+            if (o instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
+                return k.getPrivateKey(pair.getPrivateKeyInfo());
+            }
+            throw new IllegalArgumentException("no private key in the PEM text");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a PEM private key: " + e.getMessage(), e);
+        }
+    }
+
+    static SubjectPublicKeyInfo subjectPublicKeyInfo(PublicJwk jwk) {
+        PublicKeys.Key k = PublicKeys.parse(jwk).orElseThrow(() -> new IllegalArgumentException("not a supported EC key"));
+        ASN1ObjectIdentifier curve = ECNamedCurveTable.getOID(k.algorithm().curveName());
+        return new SubjectPublicKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve),
+                k.point().getQ().getEncoded(false));
+    }
+
+    private static X509v3CertificateBuilder leaf(X509Certificate root, String gatewayId, SubjectPublicKeyInfo spki,
+            Instant now, Duration validity) {
+        X509CertificateHolder r = holder(root);
+        X500Name subject = name(gatewayId, attribute(r.getSubject(), BCStyle.O));
+        X509v3CertificateBuilder b = builder(r.getSubject(), subject, spki, now, validity);
+        add(b, Extension.basicConstraints, true, new BasicConstraints(false));
+        add(b, Extension.subjectKeyIdentifier, false, extensionUtils().createSubjectKeyIdentifier(spki));
+        add(b, Extension.authorityKeyIdentifier, false,
+                extensionUtils().createAuthorityKeyIdentifier(r.getSubjectPublicKeyInfo()));
+        return b;
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, SubjectPublicKeyInfo spki,
+            Instant now, Duration validity) {
+        BigInteger serial = new BigInteger(127, RANDOM).add(BigInteger.ONE);
+        Instant from = now.minus(Duration.ofMinutes(5));
+        return new X509v3CertificateBuilder(issuer, serial, Date.from(from), Date.from(now.plus(validity)), subject, spki);
+    }
+
+    private static X500Name name(String cn, String organisation) {
+        X500NameBuilder n = new X500NameBuilder(BCStyle.INSTANCE);
+        n.addRDN(BCStyle.CN, cn);
+        if (organisation != null && !organisation.isEmpty()) {
+            n.addRDN(BCStyle.O, organisation);
+        }
+        return n.build();
+    }
+
+    private static String attribute(X500Name name) {
+        return attribute(name, BCStyle.CN);
+    }
+
+    private static String attribute(X500Name name, ASN1ObjectIdentifier type) {
+        RDN[] rdns = name.getRDNs(type);
+        return rdns.length == 0 ? "" : IETFUtils.valueToString(rdns[0].getFirst().getValue());
+    }
+
+    private static void add(X509v3CertificateBuilder b, ASN1ObjectIdentifier oid, boolean critical, ASN1Encodable value) {
+        try {
+            b.addExtension(oid, critical, value);
+        } catch (org.bouncycastle.cert.CertIOException e) {
+            throw new IllegalArgumentException("cannot add the extension " + oid, e);
+        }
+    }
+
+    private static JcaX509ExtensionUtils extensionUtils() {
+        try {
+            return new JcaX509ExtensionUtils();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is not available for key identifiers", e);
+        }
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) {
+        try {
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+            return new JcaX509CertificateConverter().getCertificate(b.build(signer));
+        } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+            throw new IllegalStateException("cannot sign the certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509CertificateHolder holder(X509Certificate cert) {
+        try {
+            return new X509CertificateHolder(cert.getEncoded());
+        } catch (IOException | CertificateEncodingException e) {
+            throw new IllegalArgumentException("not a valid certificate encoding", e);
+        }
+    }
+}

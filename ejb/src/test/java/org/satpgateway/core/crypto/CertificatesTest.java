@@ -1,0 +1,95 @@
+package org.satpgateway.core.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CertificatesTest {
+    private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+    private static final Duration YEAR = Duration.ofDays(365);
+
+    private final KeyPair bankOneKey = Certificates.newEcKeyPair();
+    private final X509Certificate bankOne = Certificates.root("bank-one", bankOneKey, NOW, YEAR);
+    private final KeyPair bankTwoKey = Certificates.newEcKeyPair();
+    private final X509Certificate bankTwo = Certificates.root("bank-two", bankTwoKey, NOW, YEAR);
+    private final GatewayKeyPair signingKey = GatewayKeyPair.generate(SignatureAlgorithm.ES256, new SecureRandom());
+
+    @Test
+    void aSigningCertificateBindsTheKeyToTheGatewayUnderItsOrganisation() {
+        X509Certificate cert = Certificates.signing(bankOne, bankOneKey.getPrivate(), "gateway-one", signingKey.publicJwk(),
+                List.of(), NOW, YEAR);
+        assertEquals(Optional.empty(), Certificates.problem(cert, bankOne, NOW));
+        assertEquals(Optional.of(signingKey.publicJwk()), Certificates.signingKey(cert));
+        assertEquals("gateway-one", Certificates.commonName(cert));
+        assertTrue(Certificates.issuer(cert).contains("bank-one"));
+        assertEquals(List.of(), Certificates.authorisedBackups(cert));
+    }
+
+    @Test
+    void theAuthorisedBackupsTravelInTheCertificate() {
+        X509Certificate backup = Certificates.signing(bankOne, bankOneKey.getPrivate(), "gateway-one-b",
+                GatewayKeyPair.generate(SignatureAlgorithm.ES256, new SecureRandom()).publicJwk(), List.of(), NOW, YEAR);
+        X509Certificate primary = Certificates.signing(bankOne, bankOneKey.getPrivate(), "gateway-one", signingKey.publicJwk(),
+                List.of(Certificates.sha256(backup)), NOW, YEAR);
+        assertEquals(List.of(Certificates.sha256(backup)), Certificates.authorisedBackups(primary));
+        assertEquals(64, Certificates.sha256(backup).length());
+    }
+
+    @Test
+    void aCertificateFromAnotherRootIsNotValidForThisOne() {
+        X509Certificate foreign = Certificates.signing(bankTwo, bankTwoKey.getPrivate(), "gateway-one", signingKey.publicJwk(),
+                List.of(), NOW, YEAR);
+        assertTrue(Certificates.problem(foreign, bankOne, NOW).orElseThrow().contains("issued by"));
+    }
+
+    @Test
+    void aCertificateSignedByAnotherKeyUnderTheSameNameIsRefused() {
+        KeyPair impostorKey = Certificates.newEcKeyPair();
+        X509Certificate impostorRoot = Certificates.root("bank-one", impostorKey, NOW, YEAR);
+        X509Certificate forged = Certificates.signing(impostorRoot, impostorKey.getPrivate(), "gateway-one",
+                signingKey.publicJwk(), List.of(), NOW, YEAR);
+        assertTrue(Certificates.problem(forged, bankOne, NOW).orElseThrow().contains("not signed by the root"));
+    }
+
+    @Test
+    void anExpiredCertificateIsRefused() {
+        X509Certificate cert = Certificates.signing(bankOne, bankOneKey.getPrivate(), "gateway-one", signingKey.publicJwk(),
+                List.of(), NOW, Duration.ofDays(1));
+        assertTrue(Certificates.problem(cert, bankOne, NOW.plus(Duration.ofDays(2))).orElseThrow().contains("not valid at"));
+    }
+
+    @Test
+    void aLeafIsNotAcceptedAsARoot() {
+        X509Certificate tls = Certificates.tls(bankOne, bankOneKey.getPrivate(), "gateway-one", bankTwoKey.getPublic(),
+                List.of("127.0.0.1", "localhost"), NOW, YEAR);
+        X509Certificate underLeaf = Certificates.signing(tls, bankTwoKey.getPrivate(), "gateway-x", signingKey.publicJwk(),
+                List.of(), NOW, YEAR);
+        assertTrue(Certificates.problem(underLeaf, tls, NOW).orElseThrow().contains("not a CA"));
+    }
+
+    @Test
+    void anEs256kKeyIsCertifiedToo() {
+        GatewayKeyPair k1 = GatewayKeyPair.generate(SignatureAlgorithm.ES256K, new SecureRandom());
+        X509Certificate cert = Certificates.signing(bankOne, bankOneKey.getPrivate(), "gateway-one", k1.publicJwk(),
+                List.of(), NOW, YEAR);
+        assertEquals(Optional.of(k1.publicJwk()), Certificates.signingKey(cert));
+        assertEquals(Optional.empty(), Certificates.problem(cert, bankOne, NOW));
+    }
+
+    @Test
+    void pemRoundTrips() {
+        X509Certificate cert = Certificates.signing(bankOne, bankOneKey.getPrivate(), "gateway-one", signingKey.publicJwk(),
+                List.of(), NOW, YEAR);
+        String pem = Certificates.toPem(cert) + Certificates.toPem(bankOne);
+        assertEquals(List.of(cert, bankOne), Certificates.fromPem(pem));
+        assertEquals(bankOneKey.getPrivate(), Certificates.privateKeyFromPem(Certificates.toPem(bankOneKey.getPrivate())));
+    }
+}

@@ -1,0 +1,184 @@
+package org.satpgateway.it.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.satpgateway.ejb.config.PkiFiles;
+import org.satpgateway.it.support.Transfers;
+import org.satpgateway.launcher.Embedded;
+import org.satpgateway.launcher.GatewayClient;
+import org.satpgateway.launcher.Layout;
+import org.satpgateway.launcher.PeerClient;
+
+/**
+ * Mutual TLS between the gateways, on real Payara Micro processes: the peer listener takes TLS 1.3 with a client
+ * certificate from the counterpart organisation only; everything else fails before any SATP processing. After a
+ * kill -9 and restart, every connection is a new TLS session, on both sides.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MutualTlsIT {
+    private static final String MESSAGE = "{\"hello\":\"world\"}";
+
+    Path work;
+    Embedded embedded;
+    GatewayClient g1;
+    GatewayClient g2;
+
+    @BeforeAll
+    void start() throws Exception {
+        work = Path.of(System.getProperty("satp.work", "target/it")).resolve("mutual-tls-" + System.nanoTime());
+        embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
+                Embedded.Options.freePorts(work));
+        embedded.start(Duration.ofMinutes(4));
+        g1 = Embedded.client(embedded.g1());
+        g2 = Embedded.client(embedded.g2());
+    }
+
+    @AfterAll
+    void stop() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theCounterpartsCertificateOverTls13ReachesTheDoor() throws Exception {
+        PeerClient.Answer a = PeerClient.as(embedded.g1(), embedded.g2()).post(MESSAGE);
+        assertEquals(400, a.status(), "through TLS; refused by the door as not a SATP message: " + a.body());
+        assertEquals("TLSv1.3", a.session().getProtocol());
+        assertTrue(a.session().getPeerPrincipal().getName().contains("CN=gateway-two"), a.session().getPeerPrincipal().getName());
+    }
+
+    @Test
+    @Order(2)
+    void plainHttpOnThePeerPortIsRefused() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", embedded.g2().peerPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /satp/v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + MESSAGE.length() + "\r\nConnection: close\r\n\r\n" + MESSAGE)
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readAll(s.getInputStream());
+            assertFalse(answer.startsWith("HTTP/1.1 2"), "no plain HTTP answer on the peer port: " + answer);
+            assertFalse(answer.contains("urn:ietf:params:satp"), "the door never saw it: " + answer);
+        }
+        // and on the service port, the path takes no peer message
+        GatewayClient.Answer plain = g2.post("satp/v1/messages", Map.of("hello", "world"));
+        assertEquals(403, plain.status());
+        assertEquals("urn:ietf:params:satp:core:error:err_0.1.2", plain.body().path("type").asText());
+    }
+
+    @Test
+    @Order(3)
+    void tls12IsRefused() {
+        SSLContext tls12 = PeerClient.context(embedded.g1().dataDir().resolve(PkiFiles.TLS_KEY_STORE),
+                embedded.g1().dataDir().resolve(PkiFiles.TRUST_STORE), "changeit".toCharArray(), "TLSv1.2");
+        PeerClient client = new PeerClient(embedded.g2().peerEndpoint(), tls12, "TLSv1.2");
+        IOException e = assertThrows(IOException.class, () -> client.post(MESSAGE));
+        System.out.println("[mutual-tls] TLS 1.2 client: " + e);
+    }
+
+    @Test
+    @Order(4)
+    void aClientWithoutCertificateIsRefused() {
+        SSLContext anonymous = PeerClient.context(null, embedded.g1().dataDir().resolve(PkiFiles.TRUST_STORE),
+                "changeit".toCharArray(), "TLSv1.3");
+        PeerClient client = new PeerClient(embedded.g2().peerEndpoint(), anonymous);
+        IOException e = assertThrows(IOException.class, () -> client.post(MESSAGE));
+        System.out.println("[mutual-tls] no client certificate: " + e);
+    }
+
+    @Test
+    @Order(5)
+    void aClientCertificateFromAnotherCaIsRefused() {
+        PkiFiles.Organisation bankThree = PkiFiles.organisation(work.resolve("pki/bank-three"), "bank-three");
+        PkiFiles.Organisation bankTwo = PkiFiles.organisation(work.resolve("pki/bank-two"), "bank-two");
+        Path stranger = work.resolve("stranger");
+        // a certificate naming gateway-one, from a CA that bank-two does not trust; the stranger trusts bank-two
+        PkiFiles.provision(bankThree, bankTwo.root(), stranger, "gateway-one", List.of("127.0.0.1"),
+                "changeit".toCharArray(), List.of());
+        SSLContext foreign = PeerClient.context(stranger.resolve(PkiFiles.TLS_KEY_STORE),
+                stranger.resolve(PkiFiles.TRUST_STORE), "changeit".toCharArray(), "TLSv1.3");
+        PeerClient client = new PeerClient(embedded.g2().peerEndpoint(), foreign);
+        IOException e = assertThrows(IOException.class, () -> client.post(MESSAGE));
+        System.out.println("[mutual-tls] client certificate from bank-three: " + e);
+    }
+
+    @Test
+    @Order(6)
+    void afterAKill9AndRestartEveryConnectionIsANewTlsSession() throws Exception {
+        // A client that keeps its TLS context resumes its session on a new connection: that is what must not
+        // happen across a crash. (TLS 1.3 gives every connection a new session id; a resumption shows as no
+        // certificate check and the first session's creation time.)
+        AtomicInteger full = new AtomicInteger();
+        SSLContext asG1 = PeerClient.countingContext(embedded.g1(), full);
+        SSLSession first = new PeerClient(embedded.g2().peerEndpoint(), asG1).post(MESSAGE).session();
+        SSLSession second = new PeerClient(embedded.g2().peerEndpoint(), asG1).post(MESSAGE).session();
+        System.out.printf("[mutual-tls] before the crash: full handshakes %d; sessions created %s and %s%n", full.get(),
+                Instant.ofEpochMilli(first.getCreationTime()), Instant.ofEpochMilli(second.getCreationTime()));
+        assertEquals(1, full.get(), "the second connection resumed the first one's session");
+        Transfers.completeOne(g1, g2);
+        JsonNode before = g1.get("api/v1/admin/peer-tls").body();
+        assertTrue(before.path("fullHandshakes").asLong() >= 1, "G1 delivered over TLS: " + before);
+
+        embedded.g2().kill9();
+        Instant restart = Instant.now();
+        embedded.g2().launch();
+        embedded.g2().awaitReady(g2, Duration.ofMinutes(4));
+
+        SSLSession after = new PeerClient(embedded.g2().peerEndpoint(), asG1).post(MESSAGE).session();
+        System.out.printf("[mutual-tls] after the restart: full handshakes %d; session created %s%n", full.get(),
+                Instant.ofEpochMilli(after.getCreationTime()));
+        assertEquals(2, full.get(), "the same client's offer to resume was refused: a full handshake");
+        assertTrue(after.getCreationTime() >= restart.toEpochMilli(), "a session set up after the restart");
+
+        Transfers.completeOne(g1, g2);
+        JsonNode g1After = g1.get("api/v1/admin/peer-tls").body();
+        System.out.println("[mutual-tls] G1 towards G2 after the restart: " + g1After);
+        assertTrue(Instant.parse(g1After.path("lastFullHandshake").asText()).isAfter(restart), "G1 made a full handshake after the restart");
+        JsonNode newest = g1After.path("connections").get(0);
+        assertTrue(Instant.parse(newest.path("sessionCreated").asText()).isAfter(restart), "G1's latest session is new: " + newest);
+        assertEquals("TLSv1.3", newest.path("protocol").asText());
+        JsonNode g2After = g2.get("api/v1/admin/peer-tls").body();
+        assertTrue(Instant.parse(g2After.path("clientCreated").asText()).isAfter(restart), "G2's client is new: " + g2After);
+    }
+
+    private static String readAll(InputStream in) {
+        StringBuilder b = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                b.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+        } catch (IOException closedOrReset) {
+            b.append("<").append(closedOrReset.getClass().getSimpleName()).append(">");
+        }
+        return b.toString();
+    }
+}
