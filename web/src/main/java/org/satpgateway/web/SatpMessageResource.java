@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.MessageCodec;
+import org.satpgateway.ejb.config.GatewayContext;
 import org.satpgateway.ejb.messaging.PeerIntake;
 
 /**
@@ -36,6 +37,9 @@ public class SatpMessageResource {
     @EJB
     private PeerIntake intake;
 
+    @EJB
+    private GatewayContext gateway;
+
     @Context
     private HttpServletRequest request;
 
@@ -47,6 +51,11 @@ public class SatpMessageResource {
             return Response.fromResponse(Problems.of(Rejection.of(SatpError.NOT_AUTHORISED,
                     "peer messages are taken only over mutual TLS, on the gateway's peer port")))
                     .header("Connection", "close").build();
+        }
+        Optional<String> pending = gateway.identityPending();
+        if (pending.isPresent()) {
+            // the answers would be signed with a key the counterpart cannot check yet: come back later
+            return Response.fromResponse(Problems.of(503, "Not ready", pending.get())).header("Retry-After", "10").build();
         }
         byte[] bytes = body.readNBytes(MessageCodec.DEFAULT_MAX_BYTES + 1);
         if (bytes.length > MessageCodec.DEFAULT_MAX_BYTES) {

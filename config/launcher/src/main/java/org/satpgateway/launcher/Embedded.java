@@ -100,6 +100,8 @@ public final class Embedded implements AutoCloseable {
         s.put("gateway.peer.owner", peerOwner);
         s.put("gateway.peer.endpoint", "https://127.0.0.1:" + peerPort + "/satp/v1/messages");
         s.put("gateway.peer.certificate-file", peerDir.resolve("data").resolve(PkiFiles.SIGNING_CERTIFICATE).toString());
+        // the embedded default holds its organisation's CA: a gateway that lost its key pair is certified at once
+        s.put("gateway.pki.ca-dir", dir.getParent().resolve("pki").resolve(owner).toString());
         s.put("gateway.tls.key-store-password", STORE_PASSWORD);
         s.put("gateway.tls.trust-store-password", STORE_PASSWORD);
         s.put("gateway.ledger.issuing", "true");

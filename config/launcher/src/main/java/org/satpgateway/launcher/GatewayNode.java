@@ -95,6 +95,16 @@ public final class GatewayNode implements AutoCloseable {
         return URI.create("https://127.0.0.1:" + peerPort + "/satp/v1/messages");
     }
 
+    /** Changes a setting for the next starts; a null value removes it. */
+    public GatewayNode setting(String key, String value) {
+        if (value == null) {
+            settings.remove(key);
+        } else {
+            settings.put(key, value);
+        }
+        return this;
+    }
+
     /** The gateway's settings as passed on every start. */
     public Map<String, String> settings() {
         return Map.copyOf(settings);

@@ -58,6 +58,12 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
+import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.satpgateway.core.message.PublicJwk;
 
 /**
@@ -144,6 +150,64 @@ public final class Certificates {
         return sign(b, rootKey);
     }
 
+    /**
+     * A certificate signing request (PKCS#10, PEM) for a gateway's signing key, signed with that key: what an
+     * operator gives the organisation's CA after a key loss.
+     */
+    public static String signingRequest(String gatewayId, String organisation, GatewayKeyPair key) {
+        try {
+            AlgorithmIdentifier sig = new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
+            AlgorithmIdentifier digest = new DefaultDigestAlgorithmIdentifierFinder().find(sig);
+            ContentSigner signer = new BcECContentSignerBuilder(sig, digest).build(key.privateKey());
+            PKCS10CertificationRequest csr = new PKCS10CertificationRequestBuilder(name(gatewayId, organisation),
+                    subjectPublicKeyInfo(key.publicJwk())).build(signer);
+            StringWriter s = new StringWriter();
+            try (JcaPEMWriter w = new JcaPEMWriter(s)) {
+                w.writeObject(new org.bouncycastle.util.io.pem.PemObject("CERTIFICATE REQUEST", csr.getEncoded()));
+            }
+            return s.toString();
+        } catch (OperatorCreationException | IOException e) {
+            throw new IllegalStateException("cannot make the signing request: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The CA's side of {@link #signingRequest}: checks that the request is signed by the key it names (proof of
+     * possession) and certifies that key for the request's subject CN.
+     */
+    public static X509Certificate signingFromRequest(X509Certificate root, PrivateKey rootKey, String csrPem,
+            List<String> authorisedBackups, Instant now, Duration validity) {
+        try (PEMParser p = new PEMParser(new StringReader(csrPem))) {
+            if (!(p.readObject() instanceof PKCS10CertificationRequest csr)) {
+                throw new IllegalArgumentException("no certificate request in the PEM text");
+            }
+            SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
+            PublicJwk key = jwk(spki);
+            PublicKeys.Key parsed = PublicKeys.parse(key).orElseThrow();
+            if (!csr.isSignatureValid(new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder())
+                    .build(parsed.point()))) {
+                throw new IllegalArgumentException("the request is not signed by the key it names");
+            }
+            return signing(root, rootKey, attribute(csr.getSubject()), key, authorisedBackups, now, validity);
+        } catch (IOException | OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
+            throw new IllegalArgumentException("not a valid certificate request: " + e.getMessage(), e);
+        }
+    }
+
+    private static PublicJwk jwk(SubjectPublicKeyInfo spki) {
+        if (!(spki.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve)) {
+            throw new IllegalArgumentException("not a named-curve EC key");
+        }
+        for (SignatureAlgorithm a : SignatureAlgorithm.values()) {
+            if (curve.equals(ECNamedCurveTable.getOID(a.curveName()))) {
+                ECDomainParameters domain = GatewayKeyPair.domain(a);
+                return GatewayKeyPair.toJwk(a, new ECPublicKeyParameters(
+                        domain.getCurve().decodePoint(spki.getPublicKeyData().getBytes()), domain));
+            }
+        }
+        throw new IllegalArgumentException("not a key of a supported curve");
+    }
+
     /** Hex SHA-256 of the certificate's DER encoding: how the authorised-backups extension names a certificate. */
     public static String sha256(X509Certificate cert) {
         try {
@@ -180,23 +244,14 @@ public final class Certificates {
     /** The signing key a certificate certifies, as a JWK; empty when it is not a key of a supported curve. */
     public static Optional<PublicJwk> signingKey(X509Certificate cert) {
         SubjectPublicKeyInfo spki = holder(cert).getSubjectPublicKeyInfo();
-        if (!X9ObjectIdentifiers.id_ecPublicKey.equals(spki.getAlgorithm().getAlgorithm())
-                || !(spki.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve)) {
+        if (!X9ObjectIdentifiers.id_ecPublicKey.equals(spki.getAlgorithm().getAlgorithm())) {
             return Optional.empty();
         }
-        for (SignatureAlgorithm a : SignatureAlgorithm.values()) {
-            if (curve.equals(ECNamedCurveTable.getOID(a.curveName()))) {
-                try {
-                    ECDomainParameters domain = GatewayKeyPair.domain(a);
-                    ECPublicKeyParameters q = new ECPublicKeyParameters(
-                            domain.getCurve().decodePoint(spki.getPublicKeyData().getBytes()), domain);
-                    return Optional.of(GatewayKeyPair.toJwk(a, q));
-                } catch (IllegalArgumentException e) {
-                    return Optional.empty();
-                }
-            }
+        try {
+            return Optional.of(jwk(spki));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 
     /**

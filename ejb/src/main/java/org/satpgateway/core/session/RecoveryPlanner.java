@@ -19,6 +19,7 @@ import org.satpgateway.core.message.RecoverSuccess;
 import org.satpgateway.core.message.RecoverUpdate;
 import org.satpgateway.core.message.RecoverUpdateAck;
 import org.satpgateway.core.message.SatpMessage;
+import org.satpgateway.core.port.KeyAuthority;
 
 /**
  * Crash recovery (draft-belchior-satp-gateway-recovery) over a session rebuilt from the log. The same code runs on
@@ -39,11 +40,24 @@ public final class RecoveryPlanner {
     private final SessionMachine machine;
     private final MessageSigner signer;
     private final SessionLog log;
+    private final Identity identity;
+    private final KeyAuthority keys;
 
+    /** A planner that announces no key change and accepts none. */
     public RecoveryPlanner(SessionMachine machine) {
+        this(machine, new Identity(machine.signer.publicKey(), () -> null, false), KeyAuthority.NONE);
+    }
+
+    /**
+     * @param identity this gateway's signing key and certificate, announced to sessions signed with another key
+     * @param keys which new keys of the counterpart are accepted
+     */
+    public RecoveryPlanner(SessionMachine machine, Identity identity, KeyAuthority keys) {
         this.machine = machine;
         this.signer = machine.signer;
         this.log = machine.log;
+        this.identity = identity;
+        this.keys = keys;
     }
 
     /**
@@ -56,8 +70,10 @@ public final class RecoveryPlanner {
             return new Transition.Accepted(s, List.of());
         }
         SessionMachine.Step st = machine.new Step(s, now);
-        st.send(new Recover(SessionMachine.outOfChain(s, MessageType.RECOVER, now), s.satpPhase(), false, null, null,
-                s.lastEntryTimestamp(), reason));
+        boolean announce = s.ownKey() != null && !s.ownKey().equals(identity.key());
+        st.send(new Recover(SessionMachine.outOfChain(s, MessageType.RECOVER, now), s.satpPhase(),
+                announce && identity.backup(), announce ? identity.key() : null,
+                announce ? identity.certificate().get() : null, s.lastEntryTimestamp(), reason));
         int next = Math.max(attempt, s.proposal().maxRetries());
         st.effects.add(new Effect.ArmTimeout(now.plus(machine.policy.retryDelay(attempt)), next));
         return st.accepted();
@@ -70,15 +86,27 @@ public final class RecoveryPlanner {
      * @param ownLog this side's log of the session
      */
     public Transition answer(Session s, List<LogEntry> ownLog, Decoded.Message in, Instant now) {
-        Optional<Rejection> problem = verify(s, in, MessageType.RECOVER);
-        if (problem.isPresent()) {
-            return new Transition.Rejected(problem.get());
+        if (in.message().message() instanceof Recover announced
+                && (announced.newIdentityPublicKey() != null || announced.isBackup())) {
+            Optional<Rejection> refused = announced.newIdentityPublicKey() == null
+                    ? Optional.of(Rejection.of(SatpError.KEY_NOT_AUTHORISED, "a backup's recover-msg names no new key"))
+                    : keys.check(peerGatewayId(s), s.peerKey(), announced);
+            if (refused.isPresent()) {
+                return new Transition.Rejected(refused.get());
+            }
+            // signed with the announced key; from here on (SessionLog) the session's messages are checked with it
+            Session withNewKey = s.toBuilder().withPeerKey(announced.newIdentityPublicKey()).build();
+            Optional<Rejection> origin = machine.verifier.verifyOrigin(withNewKey, in, machine.peerRole());
+            if (origin.isPresent()) {
+                return new Transition.Rejected(origin.get());
+            }
+        } else {
+            Optional<Rejection> problem = verify(s, in, MessageType.RECOVER);
+            if (problem.isPresent()) {
+                return new Transition.Rejected(problem.get());
+            }
         }
         Recover recover = (Recover) in.message().message();
-        if (recover.newIdentityPublicKey() != null || recover.isBackup()) {
-            return new Transition.Rejected(Rejection.of(SatpError.KEY_NOT_AUTHORISED,
-                    "a new identity key needs a certificate from the counterpart's organisation, and none is accepted here"));
-        }
         long theirs = recover.common().sequenceNumber();
         List<String> lacking = new ArrayList<>();
         for (LogEntry e : ownLog) {
@@ -244,6 +272,12 @@ public final class RecoveryPlanner {
         }
         st.effects.add(new Effect.ArmTimeout(st.now().plus(machine.policy.retryDelay(1)), 1));
         return new RecoveryPlan(RecoveryPlan.Decision.WAIT, "waiting for the counterpart after " + s.step(), st.accepted());
+    }
+
+    private static String peerGatewayId(Session s) {
+        return s.role() == Role.CLIENT
+                ? s.proposal().transferInitClaim().recipientGatewayId()
+                : s.proposal().transferInitClaim().senderGatewayId();
     }
 
     private Optional<Rejection> verify(Session s, Decoded.Message in, MessageType expected) {

@@ -17,6 +17,8 @@ import org.satpgateway.core.message.TransferProposal;
  *
  * @param proposal the transfer proposal of the session (message 1), the same on both sides
  * @param peerKey the key the counterpart signs with now
+ * @param ownKey the key this gateway last told the counterpart it signs this session's messages with (in the
+ *     proposal, or in a recover-msg that announced a new key)
  * @param lastSequence chain position of the last chain message logged (sent or received)
  * @param lastMessageHash hash of that message as transmitted: the next message's {@code hashPrevMessage}
  * @param lastChainType its type
@@ -41,6 +43,7 @@ public record Session(
         String hashTransferInitClaim,
         String hashTransferCommence,
         PublicJwk peerKey,
+        PublicJwk ownKey,
         long lastSequence,
         String lastMessageHash,
         MessageType lastChainType,
@@ -146,6 +149,7 @@ public record Session(
         String hashTransferInitClaim;
         String hashTransferCommence;
         PublicJwk peerKey;
+        PublicJwk ownKey;
         long lastSequence;
         String lastMessageHash;
         MessageType lastChainType;
@@ -175,6 +179,7 @@ public record Session(
             hashTransferInitClaim = s.hashTransferInitClaim;
             hashTransferCommence = s.hashTransferCommence;
             peerKey = s.peerKey;
+            ownKey = s.ownKey;
             lastSequence = s.lastSequence;
             lastMessageHash = s.lastMessageHash;
             lastChainType = s.lastChainType;
@@ -195,9 +200,14 @@ public record Session(
             lastEntryTimestamp = s.lastEntryTimestamp;
         }
 
+        Builder withPeerKey(PublicJwk key) {
+            peerKey = key;
+            return this;
+        }
+
         Session build() {
             return new Session(sessionId, transferContextId, role, proposal, hashTransferInitClaim,
-                    hashTransferCommence, peerKey, lastSequence, lastMessageHash, lastChainType, lastFromPeer,
+                    hashTransferCommence, peerKey, ownKey, lastSequence, lastMessageHash, lastChainType, lastFromPeer,
                     lastPeerMessageHash, lastSentWire, rollbackWire, rollbackRequested, ledger, status, statusReason,
                     alert, lastRecoverHash, counterpartLacksLast, counterpartLostSession, entryCount, lastEntryHash, lastEntryTimestamp);
         }

@@ -186,6 +186,9 @@ public final class SessionLog {
             b.peerKey = fromPeer
                     ? proposal.transferInitClaim().senderGatewaySignaturePublicKey()
                     : proposal.transferInitClaim().receiverGatewaySignaturePublicKey();
+            b.ownKey = fromPeer
+                    ? proposal.transferInitClaim().receiverGatewaySignaturePublicKey()
+                    : proposal.transferInitClaim().senderGatewaySignaturePublicKey();
         }
         if (fromPeer) {
             b.lastPeerMessageHash = m.hash();
@@ -245,6 +248,9 @@ public final class SessionLog {
             case RECOVER -> {
                 if (!fromPeer) {
                     b.lastRecoverHash = m.hash();
+                    if (((Recover) msg).newIdentityPublicKey() != null) {
+                        b.ownKey = ((Recover) msg).newIdentityPublicKey();
+                    }
                 } else if (((Recover) msg).newIdentityPublicKey() != null) {
                     b.peerKey = ((Recover) msg).newIdentityPublicKey();
                 }

@@ -6,7 +6,13 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -25,6 +31,7 @@ import org.satpgateway.core.ledger.LedgerConnector;
 import org.satpgateway.core.message.NetworkCapabilities;
 import org.satpgateway.core.message.PublicJwk;
 import org.satpgateway.core.session.ClientStateMachine;
+import org.satpgateway.core.session.Identity;
 import org.satpgateway.core.session.RecoveryPlanner;
 import org.satpgateway.core.session.Role;
 import org.satpgateway.core.session.ServerStateMachine;
@@ -33,6 +40,7 @@ import org.satpgateway.core.session.SessionLog;
 import org.satpgateway.core.session.SessionMachine;
 import org.satpgateway.core.session.SessionPolicy;
 import org.satpgateway.core.session.TransferOrder;
+import org.satpgateway.ejb.log.PeerKeyEntity;
 import org.satpgateway.ejb.step.ReplayCache;
 import org.satpgateway.ledger.ReferenceLedger;
 
@@ -46,6 +54,7 @@ import org.satpgateway.ledger.ReferenceLedger;
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class GatewayContext {
     private static final Logger LOG = Logger.getLogger(GatewayContext.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private GatewaySettings settings;
     private MessageCodec codec;
@@ -58,9 +67,14 @@ public class GatewayContext {
     private RecoveryPlanner serverPlanner;
     private JdbcConnectionPool ledgerPool;
     private ReferenceLedger ledger;
-    private volatile PublicJwk peerKey;
+    private volatile boolean peerCertificateLoaded;
     private PeerCertificates peerCertificates;
     private volatile String peerKeyProblem;
+    private volatile String ownCertificate;
+    private volatile String identityPending;
+
+    @PersistenceContext(unitName = "satpLog")
+    private EntityManager em;
     private final Clock clock = Clock.systemUTC();
 
     @PostConstruct
@@ -69,19 +83,22 @@ public class GatewayContext {
         codec = new MessageCodec();
         sessionLog = new SessionLog(codec);
         key = KeyFiles.loadOrCreate(settings.dataDir(), "gateway");
+        certifyOwnKey();
         peerCertificates = new PeerCertificates(Files.exists(settings.tls().trustStore())
                 ? PkiFiles.trustedRoots(PkiFiles.load(settings.tls().trustStore(), settings.tls().trustStorePassword()))
                 : List.of(), clock);
+        restorePeerKeys();
         SessionPolicy policy = new SessionPolicy(settings.gatewayId(), settings.networkId(), settings.ownerId(),
                 List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES256K), settings.assetProfiles(),
                 Set.of(NetworkCapabilities.LockType.TIME_LOCK), settings.lockExpiration(), settings.retryBase());
         MessageSigner signer = new MessageSigner(codec, key);
         client = new ClientStateMachine(signer, new SessionLog(codec), policy);
         server = new ServerStateMachine(signer, new SessionLog(codec), policy,
-                (gatewayId, jwk) -> gatewayId.equals(settings.peerGatewayId()) && jwk.equals(peerKey())
+                (gatewayId, jwk) -> gatewayId.equals(settings.peerGatewayId()) && peerKey() != null
                         && peerCertificates.isTrusted(gatewayId, jwk));
-        clientPlanner = new RecoveryPlanner(client);
-        serverPlanner = new RecoveryPlanner(server);
+        Identity identity = new Identity(key.publicJwk(), this::ownCertificate, false);
+        clientPlanner = new RecoveryPlanner(client, identity, peerCertificates);
+        serverPlanner = new RecoveryPlanner(server, identity, peerCertificates);
         ledgerPool = JdbcConnectionPool.create(settings.ledgerUrl(), "sa", "sa");
         ledgerPool.setMaxConnections(32);
         ledger = new ReferenceLedger(ledgerPool, settings.networkId(),
@@ -147,38 +164,118 @@ public class GatewayContext {
     }
 
     /**
-     * The counterpart's signing key: the key of its signing certificate ({@code gateway.peer.certificate-file}),
-     * once that certificate is found issued by a root of the trust store for the counterpart's gateway id. Read on
-     * first use (the counterpart may start after this gateway); null while there is no such certificate, and
-     * messages are then refused as not authorised.
+     * The key the counterpart signs new sessions with: the key of its signing certificate
+     * ({@code gateway.peer.certificate-file}) once that certificate is found issued by a root of the trust store for
+     * the counterpart's gateway id, or the key that replaced it later (a key loss, a backup's takeover). The file is
+     * read on first use (the counterpart may start after this gateway); null while no key is trusted, and messages
+     * are then refused as not authorised.
      */
     public PublicJwk peerKey() {
-        PublicJwk k = peerKey;
-        if (k == null && Files.exists(settings.peerCertificateFile())) {
-            String problem;
-            try {
-                X509Certificate cert = PkiFiles.readCertificate(settings.peerCertificateFile());
-                problem = peerCertificates.add(cert).orElse(null);
-                if (problem == null && !Certificates.commonName(cert).equals(settings.peerGatewayId())) {
-                    problem = "it is the certificate of " + Certificates.commonName(cert) + ", not of " + settings.peerGatewayId();
-                }
-                if (problem == null) {
-                    k = Certificates.signingKey(cert).orElseThrow();
-                    peerKey = k;
-                    LOG.info("counterpart " + settings.peerGatewayId() + " signs with key "
-                            + PublicKeys.parse(k).map(PublicKeys.Key::keyId).orElse("?") + ", certified by "
-                            + Certificates.issuer(cert));
-                }
-            } catch (RuntimeException e) {
-                problem = e.getMessage();
-            }
-            if (problem != null && !problem.equals(peerKeyProblem)) {
-                LOG.severe("the counterpart's signing certificate " + settings.peerCertificateFile()
-                        + " is not trusted: " + problem);
-            }
-            peerKeyProblem = problem;
+        if (!peerCertificateLoaded) {
+            loadPeerCertificate();
         }
-        return k;
+        return peerCertificates.current(settings.peerGatewayId()).orElse(null);
+    }
+
+    private synchronized void loadPeerCertificate() {
+        if (peerCertificateLoaded || !Files.exists(settings.peerCertificateFile())) {
+            return;
+        }
+        String problem;
+        try {
+            X509Certificate cert = PkiFiles.readCertificate(settings.peerCertificateFile());
+            problem = Certificates.commonName(cert).equals(settings.peerGatewayId())
+                    ? peerCertificates.add(cert).orElse(null)
+                    : "it is the certificate of " + Certificates.commonName(cert) + ", not of " + settings.peerGatewayId();
+            if (problem == null) {
+                peerCertificateLoaded = true;
+                LOG.info("counterpart " + settings.peerGatewayId() + " signs with key "
+                        + Certificates.signingKey(cert).flatMap(PublicKeys::parse).map(PublicKeys.Key::keyId).orElse("?")
+                        + ", certified by " + Certificates.issuer(cert));
+            }
+        } catch (RuntimeException e) {
+            problem = e.getMessage();
+        }
+        if (problem != null && !problem.equals(peerKeyProblem)) {
+            LOG.severe("the counterpart's signing certificate " + settings.peerCertificateFile()
+                    + " is not trusted: " + problem);
+        }
+        peerKeyProblem = problem;
+    }
+
+    /** The counterpart's keys decided on earlier (accepted new keys, retired ones), from the log database. */
+    private void restorePeerKeys() {
+        for (PeerKeyEntity k : em.createQuery("SELECT k FROM PeerKeyEntity k", PeerKeyEntity.class).getResultList()) {
+            try {
+                PublicJwk jwk = JSON.readValue(k.jwk(), PublicJwk.class);
+                peerCertificates.restore(jwk, new PeerCertificates.Entry(Certificates.fromPem(k.certificate()).get(0),
+                        k.gatewayId(), k.retired(), Instant.ofEpochMilli(k.decidedAtMillis())));
+                LOG.info(() -> "counterpart key " + k.keyId() + " of " + k.gatewayId() + (k.retired() ? ": retired" : ": active"));
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.severe("the stored counterpart key " + k.keyId() + " cannot be read: " + e);
+            }
+        }
+    }
+
+    /**
+     * This gateway's signing certificate: the file at {@code gateway.signing-certificate} when it certifies the
+     * current key. When the key is new (first start in production, or a lost key pair regenerated) and the
+     * organisation's CA folder is configured ({@code gateway.pki.ca-dir}, the embedded default), a certificate is
+     * issued at once, listing the same authorised backups as the one it replaces. Otherwise a signing request is
+     * written beside it and the gateway waits for an operator to put the certificate there (docs/security.md).
+     */
+    private void certifyOwnKey() {
+        Path file = settings.tls().signingCertificate();
+        Optional<X509Certificate> current = readOwnCertificate(file);
+        if (current.flatMap(Certificates::signingKey).filter(key.publicJwk()::equals).isPresent()) {
+            ownCertificate = Certificates.toPem(current.get());
+            return;
+        }
+        if (settings.caDir().isPresent()) {
+            PkiFiles.Organisation ca = PkiFiles.existingOrganisation(settings.caDir().get(), settings.ownerId());
+            X509Certificate cert = ca.issueSigning(settings.gatewayId(), key,
+                    current.map(Certificates::authorisedBackups).orElse(List.of()));
+            PkiFiles.replace(file, Certificates.toPem(cert));
+            ownCertificate = Certificates.toPem(cert);
+            LOG.warning(() -> "the signing key is new (" + key.keyId() + "): certified by " + Certificates.issuer(cert)
+                    + (current.isPresent() ? "; the certificate of the previous key is kept beside it" : ""));
+            return;
+        }
+        Path csr = file.resolveSibling(PkiFiles.SIGNING_REQUEST);
+        PkiFiles.replace(csr, Certificates.signingRequest(settings.gatewayId(), settings.ownerId(), key));
+        identityPending = "waiting for the certificate of the new signing key " + key.keyId() + ": have the organisation's"
+                + " CA certify " + csr + " and put the certificate (PEM) at " + file;
+        LOG.severe(identityPending);
+    }
+
+    private static Optional<X509Certificate> readOwnCertificate(Path file) {
+        try {
+            return Files.exists(file) ? Optional.of(PkiFiles.readCertificate(file)) : Optional.empty();
+        } catch (RuntimeException unreadable) {
+            LOG.warning("the signing certificate " + file + " cannot be read: " + unreadable.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** This gateway's signing certificate (PEM); null while it waits for one. */
+    public String ownCertificate() {
+        identityPending();
+        return ownCertificate;
+    }
+
+    /** Why the gateway cannot sign yet (it waits for the certificate of a new key); empty when it can. */
+    public Optional<String> identityPending() {
+        if (identityPending != null) {
+            synchronized (this) {
+                Optional<X509Certificate> cert = readOwnCertificate(settings.tls().signingCertificate());
+                if (identityPending != null && cert.flatMap(Certificates::signingKey).filter(key.publicJwk()::equals).isPresent()) {
+                    ownCertificate = Certificates.toPem(cert.get());
+                    identityPending = null;
+                    LOG.info(() -> "the signing key " + key.keyId() + " is certified by " + Certificates.issuer(cert.get()));
+                }
+            }
+        }
+        return Optional.ofNullable(identityPending);
     }
 
     /** The counterpart's certificates accepted so far. */

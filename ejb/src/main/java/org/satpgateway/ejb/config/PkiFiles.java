@@ -41,6 +41,7 @@ public final class PkiFiles {
     public static final String TRUST_STORE = "trust.p12";
     public static final String SIGNING_CERTIFICATE = "gateway.crt.pem";
     public static final String OWN_ROOT = "ca.crt.pem";
+    public static final String SIGNING_REQUEST = "gateway.csr.pem";
     public static final String TLS_ALIAS = "tls";
     public static final String PEER_ROOT_ALIAS = "peer-root";
     private static final Duration ROOT_VALIDITY = Duration.ofDays(3650);
@@ -79,6 +80,30 @@ public final class PkiFiles {
             return new Organisation(name, root, pair.getPrivate());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load or create the CA in " + dir, e);
+        }
+    }
+
+    /** Loads the organisation's CA from {@code dir}; fails when it is not there (never makes a new root). */
+    public static Organisation existingOrganisation(Path dir, String name) {
+        if (!Files.exists(dir.resolve("ca.key.pem")) || !Files.exists(dir.resolve("ca.crt.pem"))) {
+            throw new IllegalStateException("no CA (ca.key.pem, ca.crt.pem) in " + dir);
+        }
+        return organisation(dir, name);
+    }
+
+    /**
+     * Writes {@code content} to {@code file}; a file already there is kept beside it, renamed with the time of the
+     * change.
+     */
+    public static void replace(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            if (Files.exists(file)) {
+                Files.move(file, file.resolveSibling(file.getFileName() + ".replaced-" + System.currentTimeMillis()));
+            }
+            writeAtomically(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

@@ -3,12 +3,14 @@ package org.satpgateway.ejb.messaging;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Optional;
 import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.SignedMessage;
+import org.satpgateway.core.crypto.Certificates;
 import org.satpgateway.core.crypto.Jws;
 import org.satpgateway.core.message.PublicJwk;
 import org.satpgateway.core.message.Recover;
@@ -45,16 +47,23 @@ public class PeerIntake {
                     "no signing certificate of the counterpart is trusted here yet"));
         }
         byte[] payload = ((Decoded.Message) d).payload();
-        Optional<Rejection> signature = Jws.verifyDetached(payload, m.signature(), peerKey);
-        if (signature.isPresent()) {
-            Optional<PublicJwk> declared = declaredKey(m.message());
-            if (declared.isPresent() && !declared.get().equals(peerKey)
-                    && Jws.verifyDetached(payload, m.signature(), declared.get()).isEmpty()) {
-                return Optional.of(Rejection.of(SatpError.NOT_AUTHORISED, "signed by a key that the counterpart "
-                        + "organisation's CA has not certified for " + gateway.settings().peerGatewayId()));
+        boolean signed = gateway.peerCertificates().active(gateway.settings().peerGatewayId()).stream()
+                .anyMatch(k -> Jws.verifyDetached(payload, m.signature(), k).isEmpty());
+        if (!signed && m.message() instanceof Recover r && r.newIdentityPublicKey() != null) {
+            // a new key announced with its certificate: the step decides whether it may replace the session's key
+            Optional<Rejection> announced = announcement(payload, m.signature(), r);
+            if (announced.isPresent()) {
+                return announced;
             }
-            return Optional.of(Rejection.of(SatpError.BAD_SIGNATURE, "not signed by the counterpart's key: "
-                    + signature.get().detail()));
+            signed = true;
+        }
+        if (!signed) {
+            Optional<PublicJwk> declared = declaredKey(m.message());
+            if (declared.isPresent() && Jws.verifyDetached(payload, m.signature(), declared.get()).isEmpty()) {
+                return Optional.of(Rejection.of(SatpError.NOT_AUTHORISED, "signed by a key that is not a certified,"
+                        + " current key of " + gateway.settings().peerGatewayId()));
+            }
+            return Optional.of(Rejection.of(SatpError.BAD_SIGNATURE, "not signed by a current key of the counterpart"));
         }
         if (m.message() instanceof Recover) {
             channel.renewTls("the counterpart started recovery");
@@ -63,6 +72,33 @@ public class PeerIntake {
         jms.toInbound(new String(body, StandardCharsets.UTF_8), key, Map.of(
                 "satpType", m.message().type().shortName(), "satpSession", m.message().common().sessionId()));
         return Optional.empty();
+    }
+
+    /** The door's part of a new key's checks: a certificate for it from a trusted root, and the message signed with it. */
+    private Optional<Rejection> announcement(byte[] payload, String signature, Recover r) {
+        if (r.certificate() == null) {
+            return Optional.of(Rejection.of(SatpError.KEY_NOT_AUTHORISED, "a new key needs its certificate"));
+        }
+        if (gateway.peerCertificates().entry(r.newIdentityPublicKey()).map(e -> e.retired()).orElse(false)) {
+            return Optional.of(Rejection.of(SatpError.KEY_NOT_AUTHORISED,
+                    "the announced key was replaced before and cannot come back"));
+        }
+        try {
+            X509Certificate cert = Certificates.fromPem(r.certificate()).stream().findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no certificate"));
+            if (!Certificates.signingKey(cert).map(r.newIdentityPublicKey()::equals).orElse(false)) {
+                return Optional.of(Rejection.of(SatpError.KEY_NOT_AUTHORISED, "the certificate is not for the announced key"));
+            }
+            Optional<String> chain = gateway.peerCertificates().problem(cert);
+            if (chain.isPresent()) {
+                return Optional.of(Rejection.of(SatpError.NOT_AUTHORISED,
+                        "the new key is not certified by the counterpart organisation's CA: " + chain.get()));
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.of(Rejection.of(SatpError.KEY_NOT_AUTHORISED, "the certificate cannot be read: " + e.getMessage()));
+        }
+        return Jws.verifyDetached(payload, signature, r.newIdentityPublicKey())
+                .map(bad -> Rejection.of(SatpError.BAD_SIGNATURE, "not signed by the announced key: " + bad.detail()));
     }
 
     /** The signing key a message names for its sender, if it names one. */

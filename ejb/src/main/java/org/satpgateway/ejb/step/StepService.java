@@ -33,11 +33,16 @@ import org.satpgateway.core.session.Role;
 import org.satpgateway.core.session.Session;
 import org.satpgateway.core.session.SessionMachine;
 import org.satpgateway.core.session.Transition;
+import org.satpgateway.core.message.Recover;
+import org.satpgateway.core.message.PublicJwk;
+import org.satpgateway.core.crypto.PublicKeys;
+import org.satpgateway.core.crypto.Certificates;
 import org.satpgateway.ejb.config.GatewayContext;
 import org.satpgateway.ejb.job.JobEntity;
 import org.satpgateway.ejb.job.JobEvents;
 import org.satpgateway.ejb.job.TransferJob;
 import org.satpgateway.ejb.log.JpaLogStore;
+import org.satpgateway.ejb.log.PeerKeyEntity;
 import org.satpgateway.ejb.log.RejectedMessageEntity;
 import org.satpgateway.ejb.log.SessionEntity;
 import org.satpgateway.ejb.messaging.JmsChannel;
@@ -140,7 +145,52 @@ public class StepService {
                     : machine.receive(s, in, now);
         };
         answerRefusal(t, in, machine, wire, now);
+        if (t instanceof Transition.Accepted && msg instanceof Recover r && r.newIdentityPublicKey() != null) {
+            switchPeerKey(s, r, now);
+        }
         new Run(s.role(), now).carryStep(sessionId, s, t);
+    }
+
+    /**
+     * The counterpart's new key (checked by the recovery planner) replaces the session's old one for every later
+     * message and new session; the old one is retired. Written in the step's transaction; the gateway's key registry
+     * follows once it commits.
+     */
+    private void switchPeerKey(Session s, Recover r, Instant now) {
+        PublicJwk old = s.peerKey();
+        String peerId = s.role() == Role.CLIENT ? s.proposal().transferInitClaim().recipientGatewayId()
+                : s.proposal().transferInitClaim().senderGatewayId();
+        String newId = PublicKeys.parse(r.newIdentityPublicKey()).map(PublicKeys.Key::keyId).orElseThrow();
+        if (em.find(PeerKeyEntity.class, newId) == null) {
+            em.persist(new PeerKeyEntity(newId, peerId, gateway.codec().canonicalJson(r.newIdentityPublicKey()),
+                    r.certificate(), false, now.toEpochMilli(), s.sessionId()));
+        }
+        if (old != null && !old.equals(r.newIdentityPublicKey())) {
+            String oldId = PublicKeys.parse(old).map(PublicKeys.Key::keyId).orElseThrow();
+            PeerKeyEntity known = em.find(PeerKeyEntity.class, oldId);
+            if (known == null) {
+                String cert = gateway.peerCertificates().certificateOf(old).map(Certificates::toPem).orElse("");
+                em.persist(new PeerKeyEntity(oldId, peerId, gateway.codec().canonicalJson(old), cert, true,
+                        now.toEpochMilli(), s.sessionId()));
+            } else if (!known.retired()) {
+                known.retire(now.toEpochMilli());
+            }
+        }
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing to do before the commit
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    gateway.peerCertificates().accept(peerId, old, r);
+                    LOG.warning(() -> "counterpart " + peerId + " signs with the new key " + newId + " from now on"
+                            + (r.isBackup() ? " (a backup took over)" : " (it lost its key pair)") + "; the old key is retired");
+                }
+            }
+        });
     }
 
     /** The session's timer fired: resend, redo, recover or roll back, as the state machine decides. */

@@ -14,13 +14,17 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.satpgateway.ejb.config.GatewayContext;
 import org.satpgateway.ejb.step.StepService;
 
 /**
  * Self-healing recovery at start-up, before the gateway takes new jobs:
  * <ol>
+ * <li>wait until this gateway's signing key is certified (after a key loss without the CA at hand, an operator
+ * installs the certificate);</li>
  * <li>wait until the transaction manager has resolved the log database's in-doubt branches (a crash between prepare
  * and commit leaves them, with their row locks);</li>
  * <li>rebuild every session the log shows unfinished and start recovery with its counterpart (recover-msg), each in a
@@ -35,6 +39,7 @@ import org.satpgateway.ejb.step.StepService;
 public class RecoveryCoordinator {
     private static final Logger LOG = Logger.getLogger(RecoveryCoordinator.class.getName());
     private static final Duration IN_DOUBT_WAIT = Duration.ofSeconds(120);
+    private static final Duration IDENTITY_POLL = Duration.ofSeconds(5);
 
     @Resource
     private TimerService timers;
@@ -44,6 +49,9 @@ public class RecoveryCoordinator {
 
     @EJB
     private InDoubtBranches inDoubt;
+
+    @EJB
+    private GatewayContext gateway;
 
     private volatile boolean ready;
     private volatile String state = "waiting for start-up recovery";
@@ -66,6 +74,13 @@ public class RecoveryCoordinator {
     @Timeout
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void recoverAll() {
+        Optional<String> pending = gateway.identityPending();
+        if (pending.isPresent()) {
+            // recover-msg would announce a key the counterpart cannot check yet; look again in a while
+            state = pending.get();
+            timers.createSingleActionTimer(IDENTITY_POLL.toMillis(), new TimerConfig("start-up recovery", false));
+            return;
+        }
         long t0 = System.nanoTime();
         awaitInDoubtResolved();
         List<String> unfinished = steps.unfinishedSessions();

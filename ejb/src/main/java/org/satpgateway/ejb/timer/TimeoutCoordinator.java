@@ -13,6 +13,7 @@ import jakarta.ejb.TransactionAttributeType;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.satpgateway.ejb.config.GatewayContext;
 import org.satpgateway.ejb.step.StepService;
 
 /**
@@ -32,6 +33,9 @@ public class TimeoutCoordinator {
     @EJB
     private StepService steps;
 
+    @EJB
+    private GatewayContext gateway;
+
     @PostConstruct
     void start() {
         timers.createIntervalTimer(2000, PERIOD_MILLIS, new TimerConfig("session timeouts", false));
@@ -40,6 +44,9 @@ public class TimeoutCoordinator {
     @Timeout
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void fire() {
+        if (gateway.identityPending().isPresent()) {
+            return; // nothing is sent signed with a key the counterpart cannot check yet
+        }
         List<String> due = steps.dueSessions(BATCH);
         for (String sessionId : due) {
             try {

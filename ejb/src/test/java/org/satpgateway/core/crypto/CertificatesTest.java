@@ -85,6 +85,45 @@ class CertificatesTest {
     }
 
     @Test
+    void aSigningRequestIsCertifiedForItsKeyAndSubject() {
+        String csr = Certificates.signingRequest("gateway-one", "bank-one", signingKey);
+        assertTrue(csr.startsWith("-----BEGIN CERTIFICATE REQUEST-----"), csr);
+        X509Certificate cert = Certificates.signingFromRequest(bankOne, bankOneKey.getPrivate(), csr, List.of(), NOW, YEAR);
+        assertEquals(Optional.of(signingKey.publicJwk()), Certificates.signingKey(cert));
+        assertEquals("gateway-one", Certificates.commonName(cert));
+        assertEquals(Optional.empty(), Certificates.problem(cert, bankOne, NOW));
+    }
+
+    @Test
+    void aSigningRequestWithAnotherKeysSignatureIsRefused() {
+        String csr = Certificates.signingRequest("gateway-one", "bank-one", signingKey);
+        String other = Certificates.signingRequest("gateway-one", "bank-one",
+                GatewayKeyPair.generate(SignatureAlgorithm.ES256, new SecureRandom()));
+        // the body of one request with the signature of the other: the key named is not the key that signed
+        org.bouncycastle.asn1.ASN1Sequence a = der(csr);
+        org.bouncycastle.asn1.ASN1Sequence b = der(other);
+        org.bouncycastle.asn1.ASN1EncodableVector v = new org.bouncycastle.asn1.ASN1EncodableVector();
+        v.add(a.getObjectAt(0));
+        v.add(a.getObjectAt(1));
+        v.add(b.getObjectAt(2));
+        String forged;
+        try {
+            forged = "-----BEGIN CERTIFICATE REQUEST-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+                    new org.bouncycastle.asn1.DERSequence(v).getEncoded()) + "\n-----END CERTIFICATE REQUEST-----\n";
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Certificates.signingFromRequest(bankOne, bankOneKey.getPrivate(), forged, List.of(), NOW, YEAR));
+        assertTrue(e.getMessage().contains("not signed by the key"), e.getMessage());
+    }
+
+    private static org.bouncycastle.asn1.ASN1Sequence der(String pem) {
+        String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return org.bouncycastle.asn1.ASN1Sequence.getInstance(java.util.Base64.getDecoder().decode(b64));
+    }
+
+    @Test
     void pemRoundTrips() {
         X509Certificate cert = Certificates.signing(bankOne, bankOneKey.getPrivate(), "gateway-one", signingKey.publicJwk(),
                 List.of(), NOW, YEAR);

@@ -74,7 +74,7 @@ class TwoGatewaysPostgresIT {
                         "the driver is there at the restart");
                 String second = transfer(g1, g2);
                 assertEquals(0, pg.preparedTransactions(), "nothing left prepared in PostgreSQL");
-                assertEquals(List.of("satp_job", "satp_log_entry", "satp_rejected_message", "satp_session", "satp_step_failure"),
+                assertEquals(List.of("satp_job", "satp_log_entry", "satp_peer_key", "satp_rejected_message", "satp_session", "satp_step_failure"),
                         tables(pg, "satplog_g2"));
                 System.out.printf("[two-gateways-pg] up in %d ms; G2 restart after kill -9 %d ms; transfers %s, %s;"
                         + " PostgreSQL RSS %d MiB%n", up.toMillis(), restart.toMillis(), id, second, pg.rssMiB());

@@ -54,7 +54,8 @@ class PayaraMicroRestartIT {
         } finally {
             embedded.close();
         }
-        assertEquals(List.of("SATP_JOB", "SATP_LOG_ENTRY", "SATP_REJECTED_MESSAGE", "SATP_SESSION", "SATP_STEP_FAILURE"),
+        assertEquals(List.of("SATP_JOB", "SATP_LOG_ENTRY", "SATP_PEER_KEY", "SATP_REJECTED_MESSAGE", "SATP_SESSION",
+                "SATP_STEP_FAILURE"),
                 logTables(g2.rootDir().resolve("data/satplog")));
     }
 
