@@ -105,7 +105,10 @@ public final class EmbeddedMain {
                     + "{\"transferContextId\":\"my-1\",\"digitalAssetId\":\"bond-2\",\"assetProfileId\":\"bond/v1\",\"amount\":5,"
                     + "\"originator\":\"" + ASSET_OWNER + "\",\"beneficiary\":\"" + BENEFICIARY + "\","
                     + "\"originatorPublicKey\":\"k1\",\"beneficiaryPublicKey\":\"k2\"}'");
-            System.out.println("Peer endpoints: " + g1.base() + "satp/v1/messages and " + g2.base() + "satp/v1/messages");
+            System.out.println("Peer endpoints (mutual TLS 1.3, a client certificate of the other organisation): "
+                    + embedded.g1().peerEndpoint() + " and " + embedded.g2().peerEndpoint());
+            System.out.println("Keys and certificates: " + work.toAbsolutePath().resolve("pki") + " (roots) and each"
+                    + " gateway's data folder (docs/security.md)");
             System.out.println("Brokers: " + embedded.broker1().url() + " (G1), " + embedded.broker2().url() + " (G2)");
             System.out.println("Press Ctrl-C to stop everything.");
             stopped.await();
