@@ -2,12 +2,14 @@ package org.satpgateway.launcher;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.satpgateway.core.crypto.Certificates;
 import org.satpgateway.ejb.config.PkiFiles;
 
 /**
@@ -58,6 +60,9 @@ public final class Embedded implements AutoCloseable {
     static final String STORE_PASSWORD = "changeit";
 
     private final Options options;
+    private final Layout layout;
+    private final Map<GatewayNode, GatewayNode> backups = new LinkedHashMap<>();
+    private final java.util.Set<GatewayNode> unlisted = new java.util.HashSet<>();
     private final BrokerNode b1;
     private final BrokerNode b2;
     private final GatewayNode g1;
@@ -65,6 +70,7 @@ public final class Embedded implements AutoCloseable {
 
     public Embedded(Layout layout, Options o) {
         this.options = o;
+        this.layout = layout;
         Path w = o.workDir().toAbsolutePath();
         b1 = new BrokerNode(layout, w.resolve("g1"), o.g1Broker());
         b2 = new BrokerNode(layout, w.resolve("g2"), o.g2Broker());
@@ -84,8 +90,82 @@ public final class Embedded implements AutoCloseable {
         Path pki = options.workDir().toAbsolutePath().resolve("pki");
         PkiFiles.Organisation one = PkiFiles.organisation(pki.resolve("bank-one"), "bank-one");
         PkiFiles.Organisation two = PkiFiles.organisation(pki.resolve("bank-two"), "bank-two");
-        PkiFiles.provision(one, two.root(), g1.dataDir(), "gateway-one", HOSTS, STORE_PASSWORD.toCharArray(), List.of());
-        PkiFiles.provision(two, one.root(), g2.dataDir(), "gateway-two", HOSTS, STORE_PASSWORD.toCharArray(), List.of());
+        provision(g1, one, two, "gateway-one");
+        provision(g2, two, one, "gateway-two");
+    }
+
+    /** A gateway's files, after its backups': its signing certificate lists theirs as authorised backups. */
+    private void provision(GatewayNode primary, PkiFiles.Organisation own, PkiFiles.Organisation peer, String gatewayId) {
+        char[] password = STORE_PASSWORD.toCharArray();
+        java.util.List<String> authorised = new ArrayList<>();
+        backups.forEach((backup, of) -> {
+            if (of == primary) {
+                PkiFiles.provision(own, peer.root(), backup.dataDir(), backupId(gatewayId, backup), HOSTS, password, List.of());
+                if (!unlisted.contains(backup)) {
+                    authorised.add(Certificates.sha256(PkiFiles.readCertificate(
+                            backup.dataDir().resolve(PkiFiles.SIGNING_CERTIFICATE))));
+                }
+            }
+        });
+        PkiFiles.provision(own, peer.root(), primary.dataDir(), gatewayId, HOSTS, password, authorised);
+        backups.forEach((backup, of) -> {
+            if (of == primary) {
+                // the organisation's ledger is one: the backup reaches the same reference ledger, with its key
+                org.satpgateway.ejb.config.KeyFiles.loadOrCreate(primary.dataDir(), "ledger");
+                copyIfMissing(primary.dataDir().resolve("ledger.key.json"), backup.dataDir().resolve("ledger.key.json"));
+            }
+        });
+    }
+
+    /**
+     * A backup of G1 or G2 ({@code of}): another instance of the same organisation's gateway, with its own key pair
+     * and certificates ({@code CN=<gateway id>-<name>}, listed in the primary's certificate), sharing the primary's
+     * log (a database server: see {@link PostgresLog}), broker and ledger. The counterpart gets its peer endpoint
+     * as the next in its list. Call before {@link #start}; start it with a {@link Standby}.
+     */
+    public GatewayNode addBackup(GatewayNode of, String name) throws IOException {
+        return addBackup(of, name, true);
+    }
+
+    /**
+     * A backup as {@link #addBackup(GatewayNode, String)}; {@code listed} false leaves it out of the primary's
+     * authorised backups (its organisation's CA certifies it all the same): a takeover the counterpart must refuse.
+     */
+    public GatewayNode addBackup(GatewayNode of, String name, boolean listed) throws IOException {
+        GatewayNode other = of == g1 ? g2 : g1;
+        Path dir = options.workDir().toAbsolutePath().resolve(name.toLowerCase(java.util.Locale.ROOT));
+        Map<String, String> s = new LinkedHashMap<>(of.settings());
+        s.put("gateway.data-dir", dir.resolve("data").toString());
+        s.put("gateway.ledger.url", String.format("jdbc:h2:file:%s;WRITE_DELAY=0",
+                of.dataDir().resolve("ledger").toAbsolutePath()));
+        GatewayNode backup = new GatewayNode(layout, name, dir, freePort(), freePort(),
+                of == g1 ? options.g1Broker() : options.g2Broker(), s, options.jvmOptions(), options.extraArgs());
+        backups.put(backup, of);
+        if (!listed) {
+            unlisted.add(backup);
+        }
+        other.setting("gateway.peer.endpoint", other.settings().get("gateway.peer.endpoint") + "," + backup.peerEndpoint());
+        return backup;
+    }
+
+    /** The backups added, each with the gateway it backs up. */
+    public Map<GatewayNode, GatewayNode> backups() {
+        return java.util.Collections.unmodifiableMap(backups);
+    }
+
+    private static String backupId(String gatewayId, GatewayNode backup) {
+        return gatewayId + "-" + backup.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void copyIfMissing(Path from, Path to) {
+        try {
+            if (Files.exists(from) && !Files.exists(to)) {
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, String> settings(String id, String network, String owner, Path dir, String peerId,
@@ -164,7 +244,9 @@ public final class Embedded implements AutoCloseable {
     @Override
     public void close() {
         List<RuntimeException> failures = new ArrayList<>();
-        for (AutoCloseable c : new AutoCloseable[] {g1, g2, b1, b2}) {
+        List<AutoCloseable> all = new ArrayList<>(backups.keySet());
+        all.addAll(List.of(g1, g2, b1, b2));
+        for (AutoCloseable c : all) {
             try {
                 c.close();
             } catch (Exception e) {

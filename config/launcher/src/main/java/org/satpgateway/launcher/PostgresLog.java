@@ -28,13 +28,19 @@ public final class PostgresLog {
         return o.withExtraArgs(extra);
     }
 
-    /** Creates both databases and points each gateway's first start at its own. */
+    /** Creates both databases and points each gateway's first start (and its backups') at its own. */
     public static void use(Embedded embedded, Layout layout, Postgres pg) throws IOException, SQLException {
         Path work = embedded.options().workDir().toAbsolutePath();
         for (GatewayNode g : List.of(embedded.g1(), embedded.g2())) {
             String database = "satplog_" + g.name().toLowerCase(java.util.Locale.ROOT);
             pg.createDatabase(database);
-            g.firstPreboot(preboot(layout, pg, database, work.resolve("preboot-" + database + ".asadmin")));
+            Path file = preboot(layout, pg, database, work.resolve("preboot-" + database + ".asadmin"));
+            g.firstPreboot(file);
+            embedded.backups().forEach((backup, of) -> {
+                if (of == g) {
+                    backup.firstPreboot(file); // a backup shares the log of the gateway it backs up
+                }
+            });
         }
     }
 

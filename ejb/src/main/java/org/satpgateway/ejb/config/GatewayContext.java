@@ -96,7 +96,11 @@ public class GatewayContext {
         server = new ServerStateMachine(signer, new SessionLog(codec), policy,
                 (gatewayId, jwk) -> gatewayId.equals(settings.peerGatewayId()) && peerKey() != null
                         && peerCertificates.isTrusted(gatewayId, jwk));
-        Identity identity = new Identity(key.publicJwk(), this::ownCertificate, false);
+        // a backup's certificate names the backup instance, not the organisation's gateway id: it announces its key
+        // as a backup's (isBackup) whenever it recovers sessions signed with another key
+        boolean backup = ownCertificate != null
+                && !Certificates.commonName(Certificates.fromPem(ownCertificate).get(0)).equals(settings.gatewayId());
+        Identity identity = new Identity(key.publicJwk(), this::ownCertificate, backup);
         clientPlanner = new RecoveryPlanner(client, identity, peerCertificates);
         serverPlanner = new RecoveryPlanner(server, identity, peerCertificates);
         ledgerPool = JdbcConnectionPool.create(settings.ledgerUrl(), "sa", "sa");
@@ -104,7 +108,7 @@ public class GatewayContext {
         ledger = new ReferenceLedger(ledgerPool, settings.networkId(),
                 KeyFiles.loadOrCreate(settings.dataDir(), "ledger"), codec, clock).createSchema();
         LOG.info(() -> "gateway " + settings.gatewayId() + " (network " + settings.networkId() + ") key "
-                + key.keyId() + ", counterpart " + settings.peerGatewayId() + " at " + settings.peerEndpoint());
+                + key.keyId() + ", counterpart " + settings.peerGatewayId() + " at " + settings.peerEndpoints());
     }
 
     @PreDestroy

@@ -21,10 +21,11 @@ public record GatewaySettings(
         String peerGatewayId,
         String peerNetworkId,
         String peerOwnerId,
-        URI peerEndpoint,
+        List<URI> peerEndpoints,
         Path peerCertificateFile,
         Tls tls,
         Optional<Path> caDir,
+        Optional<Lease> lease,
         Set<String> assetProfiles,
         Duration retryBase,
         Duration lockExpiration,
@@ -41,6 +42,13 @@ public record GatewaySettings(
     public record Tls(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword,
             Path signingCertificate) {}
 
+    /**
+     * The gateway lease of a primary-backup organisation (docs/security.md): this instance's name, the epoch its
+     * standby took the lease with, whether it took it over from another instance, how often it renews it, and after
+     * how long without renewal a standby may take it.
+     */
+    public record Lease(String instance, long epoch, boolean takeover, Duration renewEvery, Duration lapseAfter) {}
+
     /** Reads the settings; a missing mandatory key fails start-up with its name. */
     public static GatewaySettings from(Config c) {
         Path data = c.getOptionalValue("gateway.data-dir", String.class).map(Path::of)
@@ -56,7 +64,7 @@ public record GatewaySettings(
                 c.getValue("gateway.peer.id", String.class),
                 c.getValue("gateway.peer.network", String.class),
                 c.getValue("gateway.peer.owner", String.class),
-                URI.create(c.getValue("gateway.peer.endpoint", String.class)),
+                c.getValues("gateway.peer.endpoint", String.class).stream().map(String::trim).map(URI::create).toList(),
                 Path.of(c.getValue("gateway.peer.certificate-file", String.class)),
                 new Tls(path(c, "gateway.tls.key-store", data.resolve(PkiFiles.TLS_KEY_STORE)),
                         c.getOptionalValue("gateway.tls.key-store-password", String.class).orElse("changeit").toCharArray(),
@@ -64,6 +72,11 @@ public record GatewaySettings(
                         c.getOptionalValue("gateway.tls.trust-store-password", String.class).orElse("changeit").toCharArray(),
                         path(c, "gateway.signing-certificate", data.resolve(PkiFiles.SIGNING_CERTIFICATE))),
                 c.getOptionalValue("gateway.pki.ca-dir", String.class).map(Path::of),
+                c.getOptionalValue("gateway.lease.instance", String.class).map(instance -> new Lease(instance,
+                        c.getValue("gateway.lease.epoch", Long.class),
+                        c.getOptionalValue("gateway.lease.takeover", Boolean.class).orElse(false),
+                        Duration.ofMillis(c.getOptionalValue("gateway.lease.renew-ms", Long.class).orElse(1000L)),
+                        Duration.ofMillis(c.getOptionalValue("gateway.lease.lapse-ms", Long.class).orElse(5000L)))),
                 Set.copyOf(c.getOptionalValues("gateway.asset-profiles", String.class).orElse(List.of("bond/v1"))),
                 Duration.ofMillis(c.getOptionalValue("gateway.retry-base-ms", Long.class).orElse(2000L)),
                 Duration.ofSeconds(c.getOptionalValue("gateway.lock-expiration-s", Long.class).orElse(600L)),

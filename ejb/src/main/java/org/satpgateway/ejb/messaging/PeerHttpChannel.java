@@ -5,12 +5,14 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,44 +40,62 @@ public class PeerHttpChannel {
     private final Deque<TlsSessionView> sessions = new ArrayDeque<>();
     private final AtomicLong fullHandshakes = new AtomicLong();
     private volatile Instant lastFullHandshake;
+    private volatile int preferred;
 
     @EJB
     private GatewayContext gateway;
 
     /**
      * Delivers one message. Returns when the counterpart accepted it (202) or refused it at its door (4xx, logged);
-     * throws when it could not be reached or failed (5xx), so that the broker redelivers.
+     * throws when it could not be reached or failed (5xx), so that the broker redelivers. The counterpart may have
+     * several endpoints (a primary and its backups, {@code gateway.peer.endpoint} as a list): the one that took the
+     * last message is tried first, then the others in order, so a message finds whichever holds the role now.
      */
     public void deliver(String wire, String deliveryKey) {
-        if (!"https".equals(gateway.settings().peerEndpoint().getScheme())) {
-            throw new PeerUnreachableException("the counterpart's endpoint " + gateway.settings().peerEndpoint()
-                    + " is not https: messages go to peers only over mutual TLS");
-        }
+        List<URI> endpoints = gateway.settings().peerEndpoints();
         HttpClient client = client();
-        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.settings().peerEndpoint())
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(wire));
-        if (deliveryKey != null) {
-            request.header(IDEMPOTENCY_KEY, deliveryKey);
+        int first = preferred;
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            int index = (first + i) % endpoints.size();
+            URI endpoint = endpoints.get(index);
+            if (!"https".equals(endpoint.getScheme())) {
+                failures.add(endpoint + " is not https: messages go to peers only over mutual TLS");
+                continue;
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(wire));
+            if (deliveryKey != null) {
+                request.header(IDEMPOTENCY_KEY, deliveryKey);
+            }
+            HttpResponse<String> response;
+            try {
+                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                failures.add(endpoint + ": " + e);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PeerUnreachableException("interrupted while delivering", e);
+            }
+            response.sslSession().ifPresent(this::seen);
+            int status = response.statusCode();
+            if (status >= 500 || status == 429 || status == 404 && !response.body().contains("urn:ietf:params:satp")) {
+                failures.add(endpoint + " answered " + status + ": " + response.body());
+                continue;
+            }
+            if (index != preferred) {
+                preferred = index;
+                LOG.info(() -> "the counterpart answers at " + endpoint + " now");
+            }
+            if (status >= 400) {
+                LOG.warning(() -> "the counterpart refused a message (" + status + "): " + response.body());
+            }
+            return;
         }
-        HttpResponse<String> response;
-        try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new PeerUnreachableException(gateway.settings().peerEndpoint() + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PeerUnreachableException("interrupted while delivering", e);
-        }
-        response.sslSession().ifPresent(this::seen);
-        int status = response.statusCode();
-        if (status >= 500 || status == 429 || status == 404 && !response.body().contains("urn:ietf:params:satp")) {
-            throw new PeerUnreachableException(gateway.settings().peerEndpoint() + " answered " + status + ": " + response.body());
-        }
-        if (status >= 400) {
-            LOG.warning(() -> "the counterpart refused a message (" + status + "): " + response.body());
-        }
+        throw new PeerUnreachableException(String.join("; ", failures));
     }
 
     /**

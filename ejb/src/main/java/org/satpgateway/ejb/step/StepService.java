@@ -42,6 +42,7 @@ import org.satpgateway.ejb.job.JobEntity;
 import org.satpgateway.ejb.job.JobEvents;
 import org.satpgateway.ejb.job.TransferJob;
 import org.satpgateway.ejb.log.JpaLogStore;
+import org.satpgateway.ejb.lease.LeaseKeeper;
 import org.satpgateway.ejb.log.PeerKeyEntity;
 import org.satpgateway.ejb.log.RejectedMessageEntity;
 import org.satpgateway.ejb.log.SessionEntity;
@@ -71,6 +72,9 @@ public class StepService {
     @Resource
     private TransactionSynchronizationRegistry transactions;
 
+    @EJB
+    private LeaseKeeper lease;
+
     /** The outcome of a job submission. */
     public sealed interface Submission {
         /** A new job, or the earlier job with the same transferContextId ({@code repeat}). */
@@ -86,6 +90,7 @@ public class StepService {
 
     /** A back-office job: opens a client session and sends the transfer proposal. */
     public Submission submit(TransferJob job, String channel) {
+        lease.fence(em);
         Optional<JobEntity> earlier = jobByContext(job.transferContextId());
         if (earlier.isPresent()) {
             return new Submission.Accepted(earlier.get().jobId(), true);
@@ -109,6 +114,7 @@ public class StepService {
 
     /** A signed message from the counterpart, taken from the inbound queue. */
     public void receive(String wire) {
+        lease.fence(em);
         Instant now = gateway.clock().instant();
         Decoded d = gateway.codec().decode(wire.getBytes(StandardCharsets.UTF_8));
         if (d instanceof Decoded.Refused refused) {
@@ -195,6 +201,7 @@ public class StepService {
 
     /** The session's timer fired: resend, redo, recover or roll back, as the state machine decides. */
     public void timeout(String sessionId) {
+        lease.fence(em);
         Instant now = gateway.clock().instant();
         JpaLogStore store = store();
         Optional<org.satpgateway.ejb.log.SessionEntity> index = store.lock(sessionId);
@@ -209,6 +216,7 @@ public class StepService {
 
     /** Starts crash recovery of an unfinished session with its counterpart. */
     public void recover(String sessionId, String reason) {
+        lease.fence(em);
         Instant now = gateway.clock().instant();
         JpaLogStore store = store();
         Optional<SessionEntity> index = store.lock(sessionId);

@@ -1,0 +1,269 @@
+package org.satpgateway.it.crash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jboss.byteman.agent.submit.Submit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.satpgateway.ejb.lease.LeaseTable;
+import org.satpgateway.it.support.Transfers;
+import org.satpgateway.launcher.Embedded;
+import org.satpgateway.launcher.GatewayClient;
+import org.satpgateway.launcher.GatewayNode;
+import org.satpgateway.launcher.Layout;
+import org.satpgateway.launcher.Postgres;
+import org.satpgateway.launcher.PostgresLog;
+import org.satpgateway.launcher.Standby;
+
+/**
+ * Primary-backup on real processes. One organisation runs its gateway and a backup, sharing one PostgreSQL log, one
+ * broker and one ledger; the gateway role is a lease in the log ({@link LeaseTable}), and each instance starts only
+ * through a {@link Standby}. The primary halts at a crash point ({@code Runtime.halt}, as kill -9); the backup's
+ * standby takes the lapsed lease and starts the backup, which recovers every unfinished session and announces
+ * itself to the counterpart as an authorised backup (recover-msg with isBackup, its key and certificate). Each
+ * transfer ends as the recovery table says, with supply conserved; the primary coming back stays passive.
+ *
+ * <p>{@code -Dsatp.pb.set=ci} (default) runs one point on each side; {@code all} runs the four moments of each side:
+ * before the lock, after the lock, after the mint is reported, after the burn.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PrimaryBackupIT {
+    private static final Path BYTEMAN = Path.of(System.getProperty("satp.byteman"));
+    private static final Path DRIVER = Path.of(System.getProperty("satp.pgDriver"));
+    private static final Duration LAPSE = Duration.ofSeconds(3);
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final List<String> ALL = List.of(
+            "G1-before-LOCK", "G1-after-LOCK", "G1-before-EXTINGUISH", "G1-after-EXTINGUISH",
+            "G2-before-delivery-ack-commence-msg", "G2-receiving-lock-assert-msg", "G2-after-CREATE", "G2-before-ASSIGN");
+    private static final List<String> CI = List.of("G1-after-LOCK", "G2-after-CREATE");
+
+    private final List<String> summary = new ArrayList<>();
+
+    Stream<String> points() {
+        String set = System.getProperty("satp.pb.set", "ci");
+        return (set.equals("all") ? ALL : set.equals("ci") ? CI : List.of(set.split(","))).stream();
+    }
+
+    @AfterAll
+    void report() {
+        summary.forEach(System.out::println);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("points")
+    void theBackupTakesOverAfterThePrimaryCrashesAndTheTransferEnds(String point) throws Exception {
+        String side = point.substring(0, 2);
+        try (Group group = new Group(side, true, point)) {
+            GatewayClient g1 = group.client(group.embedded.g1());
+            GatewayClient g2 = group.client(group.embedded.g2());
+            // while the primary renews its lease, the backup stays a standby: no server of it runs
+            Transfers.completeOne(g1, g2);
+            Thread.sleep(LAPSE.toMillis() + 1000);
+            assertTrue(group.backup.acquired().isEmpty(), "the backup did not take a live lease");
+            assertFalse(group.backupNode.alive());
+
+            String asset = "bond-" + UUID.randomUUID();
+            assertEquals(201, g1.issue(asset, Transfers.ALICE, 100).status());
+            long supplyBefore = g1.totalSupply() + g2.totalSupply();
+            group.arm(point);
+            GatewayClient.Answer a = g1.submit(Transfers.job(asset, 100, "pb-" + asset));
+            assertEquals(202, a.status(), () -> String.valueOf(a.body()));
+            String id = a.body().path("id").asText();
+            assertTrue(group.primaryNode.process().waitFor(90, TimeUnit.SECONDS), point + " was reached");
+            Instant killed = Instant.now();
+            assertEquals(137, group.primaryNode.process().exitValue());
+
+            group.awaitReady(group.backup, Duration.ofMinutes(4));
+            GatewayClient b = group.client(group.backupNode);
+            GatewayClient c1 = side.equals("G1") ? b : g1;
+            GatewayClient c2 = side.equals("G1") ? g2 : b;
+            Instant completed = awaitCompleted(c1, c2, id, Duration.ofMinutes(3));
+            LeaseTable.Acquired acquired = group.backup.acquired().orElseThrow();
+            assertEquals(group.primaryInstance, acquired.previousHolder(), "taken over from the primary");
+
+            JsonNode source = c1.asset(asset).orElseThrow();
+            JsonNode target = c2.asset(asset).orElseThrow();
+            assertEquals("BURNED", source.path("state").asText(), point);
+            assertEquals(Transfers.BOB, target.path("owner").asText(), point);
+            assertEquals(supplyBefore, c1.totalSupply() + c2.totalSupply(), point + ": total supply unchanged");
+            assertEquals(1, Transfers.count(c2.get("api/v1/ledger/assets/" + asset + "/history").body(), "create"),
+                    point + ": minted once");
+            assertEquals(Transfers.messages(c1.transfer(id).orElseThrow()), Transfers.messages(c2.transfer(id).orElseThrow()),
+                    point + ": both logs agree");
+            GatewayNode counterpart = side.equals("G1") ? group.embedded.g2() : group.embedded.g1();
+            assertTrue(Files.readString(counterpart.log()).contains("a backup took over"),
+                    point + ": the counterpart accepted the backup's key as an authorised backup's");
+
+            // new transfers go through the backup, signed with its key
+            Transfers.completeOne(c1, c2);
+
+            // the old primary comes back through its standby: it waits, as the new backup
+            List<String> plain = new ArrayList<>(group.primaryNode.jvmOptions());
+            plain.removeIf(opt -> opt.startsWith("-javaagent:"));
+            group.primaryNode.jvmOptions(plain);
+            try (Standby again = new Standby(group.primaryNode, group.primaryInstance, group::connect, LAPSE, POLL).start()) {
+                Thread.sleep(LAPSE.toMillis() * 2);
+                assertTrue(again.acquired().isEmpty(), "the old primary does not take a live lease");
+                assertFalse(group.primaryNode.alive(), "it runs no server");
+            }
+            summary.add(String.format("[primary-backup] %-36s %s: lease taken %5d ms after the kill, backup ready %5d ms"
+                    + " later; first recovered transfer completed %5d ms after the kill", point, c1.transfer(id).orElseThrow()
+                    .path("state").asText(), Duration.between(killed, group.backup.acquiredAt().orElseThrow()).toMillis(),
+                    Duration.between(group.backup.acquiredAt().orElseThrow(), group.backup.readyAt().orElseThrow()).toMillis(),
+                    Duration.between(killed, completed).toMillis()));
+        }
+    }
+
+    /**
+     * A backup whose certificate the primary's does not list takes the lease (its organisation's CA issued its
+     * certificate, but it is not an authorised backup): the counterpart refuses its takeover, changes nothing, and
+     * leaves the session to its timers.
+     */
+    @Test
+    void aBackupThatThePrimarysCertificateDoesNotListIsRefused() throws Exception {
+        try (Group group = new Group("G2", false, "G2-after-CREATE")) {
+            GatewayClient g1 = group.client(group.embedded.g1());
+            String asset = "bond-" + UUID.randomUUID();
+            assertEquals(201, g1.issue(asset, Transfers.ALICE, 100).status());
+            group.arm("G2-after-CREATE");
+            GatewayClient.Answer a = g1.submit(Transfers.job(asset, 100, "pb-" + asset));
+            String id = a.body().path("id").asText();
+            assertTrue(group.primaryNode.process().waitFor(90, TimeUnit.SECONDS));
+            String before = g1.transfer(id).orElseThrow().path("history").toString();
+            group.awaitReady(group.backup, Duration.ofMinutes(4));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            String g1Log = "";
+            while (System.nanoTime() < deadline && !g1Log.contains("is not among the authorised backups")) {
+                Thread.sleep(200);
+                g1Log = Files.readString(group.embedded.g1().log());
+            }
+            assertTrue(g1Log.contains("is not among the authorised backups"), "G1 refused the takeover");
+            JsonNode t1 = g1.transfer(id).orElseThrow();
+            assertEquals("ACTIVE", t1.path("state").asText(), "the session is left to its timers");
+            assertEquals(before, t1.path("history").toString(), "the refused takeover changed nothing in G1's session");
+            assertFalse(g1Log.contains("a backup took over"));
+            summary.add("[primary-backup] an unlisted backup's recover-msg was refused (err_0.2.5); G1's session unchanged");
+        }
+    }
+
+    private static Instant awaitCompleted(GatewayClient a, GatewayClient b, String id, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String s1 = a.transfer(id).map(t -> t.path("state").asText()).orElse(null);
+            String s2 = b.transfer(id).map(t -> t.path("state").asText()).orElse(null);
+            if ("COMPLETED".equals(s1) && "COMPLETED".equals(s2)) {
+                return Instant.now();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("transfer " + id + " did not complete: " + a.transfer(id) + " / " + b.transfer(id));
+    }
+
+    /** Both organisations on PostgreSQL; one side ({@code G1} or {@code G2}) with a backup; Byteman on its primary. */
+    private static final class Group implements AutoCloseable {
+        final Postgres pg;
+        final Embedded embedded;
+        final GatewayNode primaryNode;
+        final GatewayNode backupNode;
+        final String database;
+        final String primaryInstance;
+        final Standby primary;
+        final Standby backup;
+        final int agentPort;
+
+        Group(String side, boolean listed, String point) throws Exception {
+            Path work = Path.of(System.getProperty("satp.work", "target/it"))
+                    .resolve("primary-backup-" + point + "-" + System.nanoTime()).toAbsolutePath();
+            Files.createDirectories(work);
+            Layout layout = new Layout(Path.of(System.getProperty("satp.repository"))).check();
+            pg = Postgres.builder(work.resolve("pg-data")).start();
+            Embedded.Options o = PostgresLog.options(Embedded.Options.freePorts(work), DRIVER)
+                    .withSettings(Map.of("gateway.retry-base-ms", "1000"), Map.of("gateway.retry-base-ms", "1000"));
+            embedded = new Embedded(layout, o);
+            primaryNode = side.equals("G1") ? embedded.g1() : embedded.g2();
+            backupNode = embedded.addBackup(primaryNode, "B", listed);
+            PostgresLog.use(embedded, layout, pg);
+            database = "satplog_" + primaryNode.name().toLowerCase(java.util.Locale.ROOT);
+            try (Connection c = pg.connect(database)) {
+                LeaseTable.create(c);
+            }
+            Path rules = work.resolve("crash-points.btm");
+            Files.writeString(rules, CrashPoint.all().stream().filter(p -> p.name().equals(point)).findFirst().orElseThrow().rule());
+            try (ServerSocket s = new ServerSocket(0)) {
+                agentPort = s.getLocalPort();
+            }
+            List<String> options = new ArrayList<>(primaryNode.jvmOptions());
+            options.add("-javaagent:" + BYTEMAN + "=script:" + rules + ",listener:true,port:" + agentPort);
+            primaryNode.jvmOptions(options);
+
+            embedded.provision();
+            embedded.broker1().start();
+            embedded.broker2().start();
+            GatewayNode other = primaryNode == embedded.g1() ? embedded.g2() : embedded.g1();
+            other.launch();
+            primaryInstance = primaryNode.name().toLowerCase(java.util.Locale.ROOT) + "-primary";
+            primary = new Standby(primaryNode, primaryInstance, this::connect, LAPSE, POLL).start();
+            other.awaitReady(client(other), Duration.ofMinutes(4));
+            awaitReady(primary, Duration.ofMinutes(4));
+            backup = new Standby(backupNode, primaryNode.name().toLowerCase(java.util.Locale.ROOT) + "-backup",
+                    this::connect, LAPSE, POLL).start();
+        }
+
+        Connection connect() throws java.sql.SQLException {
+            return pg.connect(database);
+        }
+
+        GatewayClient client(GatewayNode g) {
+            return Embedded.client(g);
+        }
+
+        void arm(String point) throws Exception {
+            Properties arm = new Properties();
+            arm.setProperty(CrashPoint.ARM, point);
+            new Submit("127.0.0.1", agentPort).setSystemProperties(arm);
+        }
+
+        void awaitReady(Standby s, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (s.readyAt().isEmpty() && System.nanoTime() < deadline) {
+                if (s.failure().isPresent()) {
+                    throw new AssertionError("standby failed: " + s.failure().get());
+                }
+                if (s.acquired().isPresent() && s.node().process() != null && !s.node().alive()) {
+                    throw new AssertionError(s.node().name() + " exited, see " + s.node().log());
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(s.readyAt().isPresent(), s.node().name() + " did not become ready");
+        }
+
+        @Override
+        public void close() {
+            primary.close();
+            if (backup != null) {
+                backup.close();
+            }
+            embedded.close();
+            pg.close();
+        }
+    }
+}

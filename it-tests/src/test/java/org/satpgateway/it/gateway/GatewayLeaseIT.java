@@ -1,0 +1,143 @@
+package org.satpgateway.it.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.satpgateway.ejb.lease.LeaseTable;
+import org.satpgateway.launcher.Postgres;
+
+/**
+ * The gateway lease on a real PostgreSQL server (the shared log of a primary and its backups): two standbys racing
+ * for a lapsed lease, the holder's renewals, and the fencing of a holder whose lease was taken.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayLeaseIT {
+    private static final Duration LAPSE = Duration.ofMillis(1500);
+
+    private Postgres pg;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("lease-" + System.nanoTime()).toAbsolutePath();
+        Files.createDirectories(work);
+        pg = Postgres.builder(work.resolve("pg-data")).start();
+        pg.createDatabase("lease");
+        try (Connection c = pg.connect("lease")) {
+            LeaseTable.create(c);
+            LeaseTable.create(c); // twice: a standby that starts again changes nothing
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void twoBackupsRaceForALapsedLeaseAndOneWins() throws Exception {
+        try (Connection c = pg.connect("lease")) {
+            Thread.sleep(LAPSE.toMillis() + 200); // whatever the other test left has lapsed
+            long epoch = LeaseTable.tryAcquire(c, "primary", LAPSE).orElseThrow().epoch();
+            assertTrue(LeaseTable.renew(c, "primary", epoch));
+            assertEquals(Optional.empty(), LeaseTable.tryAcquire(c, "backup-1", LAPSE), "a live holder keeps it");
+            Thread.sleep(LAPSE.toMillis() + 500); // the primary stops renewing: it crashed
+        }
+        for (int round = 0; round < 5; round++) {
+            List<String> winners = race(List.of("backup-1", "backup-2"));
+            assertEquals(1, winners.size(), "exactly one of two racing backups takes the lease: " + winners);
+            try (Connection c = pg.connect("lease")) {
+                assertEquals(winners.get(0), LeaseTable.holder(c).holder());
+                assertEquals(Optional.empty(), LeaseTable.tryAcquire(c, "backup-1".equals(winners.get(0)) ? "backup-2" : "backup-1", LAPSE),
+                        "the loser stays passive while the winner's lease is fresh");
+            }
+            Thread.sleep(LAPSE.toMillis() + 200);
+        }
+    }
+
+    @Test
+    void aHolderWhoseLeaseWasTakenIsFencedAndATakeoverWaitsForItsStepsUnderWay() throws Exception {
+        long epoch;
+        try (Connection c = pg.connect("lease")) {
+            Thread.sleep(LAPSE.toMillis() + 200);
+            epoch = LeaseTable.tryAcquire(c, "old-holder", LAPSE).orElseThrow().epoch();
+        }
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection step = pg.connect("lease"); Connection taker = pg.connect("lease")) {
+            // a step under way holds the lease row shared until it commits
+            step.setAutoCommit(false);
+            LeaseTable.fence(step, "old-holder", epoch);
+            Thread.sleep(LAPSE.toMillis() + 200);
+            CountDownLatch started = new CountDownLatch(1);
+            Future<Optional<LeaseTable.Acquired>> takeover = pool.submit(() -> {
+                started.countDown();
+                return LeaseTable.tryAcquire(taker, "new-holder", LAPSE);
+            });
+            started.await();
+            Thread.sleep(500);
+            assertFalse(takeover.isDone(), "the takeover waits for the step's transaction");
+            step.commit();
+            LeaseTable.Acquired acquired = takeover.get(10, TimeUnit.SECONDS).orElseThrow();
+            assertEquals(epoch + 1, acquired.epoch());
+            assertEquals("old-holder", acquired.previousHolder(), "a takeover, not a restart");
+
+            // every later step of the old holder fails, and its renewal tells it so
+            LeaseTable.FencedException fenced = assertThrows(LeaseTable.FencedException.class,
+                    () -> LeaseTable.fence(step, "old-holder", epoch));
+            assertTrue(fenced.getMessage().contains("new-holder"), fenced.getMessage());
+            step.rollback();
+            assertFalse(LeaseTable.renew(taker, "old-holder", epoch));
+            assertTrue(LeaseTable.renew(taker, "new-holder", acquired.epoch()));
+            // the new holder restarting takes its own lease again at once: not a takeover
+            LeaseTable.Acquired again = LeaseTable.tryAcquire(taker, "new-holder", LAPSE).orElseThrow();
+            assertFalse(again.takeover());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<String> race(List<String> instances) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(instances.size());
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Optional<LeaseTable.Acquired>>> results = new ArrayList<>();
+            for (String instance : instances) {
+                results.add(pool.submit(() -> {
+                    try (Connection c = pg.connect("lease")) {
+                        go.await();
+                        return LeaseTable.tryAcquire(c, instance, LAPSE);
+                    }
+                }));
+            }
+            go.countDown();
+            List<String> winners = new ArrayList<>();
+            for (int i = 0; i < instances.size(); i++) {
+                if (results.get(i).get(10, TimeUnit.SECONDS).isPresent()) {
+                    winners.add(instances.get(i));
+                }
+            }
+            return winners;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
