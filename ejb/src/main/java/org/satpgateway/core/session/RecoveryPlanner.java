@@ -80,6 +80,22 @@ public final class RecoveryPlanner {
     }
 
     /**
+     * Recovering side, for a session that needs no recovery (ended, say): tells the counterpart this gateway's new
+     * key through a recover-msg of that session, when the counterpart does not know the key yet. That is how a key
+     * change (key loss, a backup's takeover) reaches the counterpart when no session is under way. No timer: the
+     * next start-up announces again if the counterpart never answered.
+     */
+    public Transition announce(Session s, String reason, Instant now) {
+        if (s.ownKey() == null || s.ownKey().equals(identity.key())) {
+            return new Transition.Accepted(s, List.of());
+        }
+        SessionMachine.Step st = machine.new Step(s, now);
+        st.send(new Recover(SessionMachine.outOfChain(s, MessageType.RECOVER, now), s.satpPhase(), identity.backup(),
+                identity.key(), identity.certificate().get(), s.lastEntryTimestamp(), reason));
+        return st.accepted();
+    }
+
+    /**
      * Counterpart side: answer a recover-msg with this side's messages that the recovering side lacks: the chain
      * messages after its position, and this side's rollback or abort messages.
      *

@@ -17,8 +17,9 @@ import org.satpgateway.core.message.TransferProposal;
  *
  * @param proposal the transfer proposal of the session (message 1), the same on both sides
  * @param peerKey the key the counterpart signs with now
- * @param ownKey the key this gateway last told the counterpart it signs this session's messages with (in the
- *     proposal, or in a recover-msg that announced a new key)
+ * @param ownKey the key the counterpart knows this gateway signs this session's messages with (from the proposal, or
+ *     from a recover-msg that announced a new key and that the counterpart answered)
+ * @param announcedKey a new key this gateway announced in its last recover-msg, until the counterpart answers it
  * @param lastSequence chain position of the last chain message logged (sent or received)
  * @param lastMessageHash hash of that message as transmitted: the next message's {@code hashPrevMessage}
  * @param lastChainType its type
@@ -44,6 +45,7 @@ public record Session(
         String hashTransferCommence,
         PublicJwk peerKey,
         PublicJwk ownKey,
+        PublicJwk announcedKey,
         long lastSequence,
         String lastMessageHash,
         MessageType lastChainType,
@@ -150,6 +152,7 @@ public record Session(
         String hashTransferCommence;
         PublicJwk peerKey;
         PublicJwk ownKey;
+        PublicJwk announcedKey;
         long lastSequence;
         String lastMessageHash;
         MessageType lastChainType;
@@ -180,6 +183,7 @@ public record Session(
             hashTransferCommence = s.hashTransferCommence;
             peerKey = s.peerKey;
             ownKey = s.ownKey;
+            announcedKey = s.announcedKey;
             lastSequence = s.lastSequence;
             lastMessageHash = s.lastMessageHash;
             lastChainType = s.lastChainType;
@@ -207,7 +211,7 @@ public record Session(
 
         Session build() {
             return new Session(sessionId, transferContextId, role, proposal, hashTransferInitClaim,
-                    hashTransferCommence, peerKey, ownKey, lastSequence, lastMessageHash, lastChainType, lastFromPeer,
+                    hashTransferCommence, peerKey, ownKey, announcedKey, lastSequence, lastMessageHash, lastChainType, lastFromPeer,
                     lastPeerMessageHash, lastSentWire, rollbackWire, rollbackRequested, ledger, status, statusReason,
                     alert, lastRecoverHash, counterpartLacksLast, counterpartLostSession, entryCount, lastEntryHash, lastEntryTimestamp);
         }

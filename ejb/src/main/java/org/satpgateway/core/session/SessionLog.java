@@ -239,6 +239,12 @@ public final class SessionLog {
             case RECOVER_UPDATE -> {
                 if (fromPeer) {
                     b.counterpartLacksLast = msg.common().sequenceNumber() < b.lastSequence;
+                    if (b.announcedKey != null
+                            && ((org.satpgateway.core.message.RecoverUpdate) msg).hashRecoverMessage().equals(b.lastRecoverHash)) {
+                        // the counterpart answered the recover-msg that announced the key: it checks with it now
+                        b.ownKey = b.announcedKey;
+                        b.announcedKey = null;
+                    }
                 }
             }
             case ROLLBACK_ACK -> {
@@ -248,9 +254,7 @@ public final class SessionLog {
             case RECOVER -> {
                 if (!fromPeer) {
                     b.lastRecoverHash = m.hash();
-                    if (((Recover) msg).newIdentityPublicKey() != null) {
-                        b.ownKey = ((Recover) msg).newIdentityPublicKey();
-                    }
+                    b.announcedKey = ((Recover) msg).newIdentityPublicKey();
                 } else if (((Recover) msg).newIdentityPublicKey() != null) {
                     b.peerKey = ((Recover) msg).newIdentityPublicKey();
                 }

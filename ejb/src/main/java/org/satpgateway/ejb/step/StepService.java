@@ -22,10 +22,14 @@ import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.SignedMessage;
+import org.satpgateway.core.crypto.Certificates;
+import org.satpgateway.core.crypto.PublicKeys;
 import org.satpgateway.core.ledger.LedgerResult;
 import org.satpgateway.core.log.LogEntry;
 import org.satpgateway.core.message.ErrorMessage;
 import org.satpgateway.core.message.MessageType;
+import org.satpgateway.core.message.PublicJwk;
+import org.satpgateway.core.message.Recover;
 import org.satpgateway.core.message.SatpMessage;
 import org.satpgateway.core.session.Effect;
 import org.satpgateway.core.session.RecoveryPlanner;
@@ -33,16 +37,12 @@ import org.satpgateway.core.session.Role;
 import org.satpgateway.core.session.Session;
 import org.satpgateway.core.session.SessionMachine;
 import org.satpgateway.core.session.Transition;
-import org.satpgateway.core.message.Recover;
-import org.satpgateway.core.message.PublicJwk;
-import org.satpgateway.core.crypto.PublicKeys;
-import org.satpgateway.core.crypto.Certificates;
 import org.satpgateway.ejb.config.GatewayContext;
 import org.satpgateway.ejb.job.JobEntity;
 import org.satpgateway.ejb.job.JobEvents;
 import org.satpgateway.ejb.job.TransferJob;
-import org.satpgateway.ejb.log.JpaLogStore;
 import org.satpgateway.ejb.lease.LeaseKeeper;
+import org.satpgateway.ejb.log.JpaLogStore;
 import org.satpgateway.ejb.log.PeerKeyEntity;
 import org.satpgateway.ejb.log.RejectedMessageEntity;
 import org.satpgateway.ejb.log.SessionEntity;
@@ -167,18 +167,19 @@ public class StepService {
         String peerId = s.role() == Role.CLIENT ? s.proposal().transferInitClaim().recipientGatewayId()
                 : s.proposal().transferInitClaim().senderGatewayId();
         String newId = PublicKeys.parse(r.newIdentityPublicKey()).map(PublicKeys.Key::keyId).orElseThrow();
-        if (em.find(PeerKeyEntity.class, newId) == null) {
+        boolean fresh = em.find(PeerKeyEntity.class, newId) == null;
+        if (fresh) {
             em.persist(new PeerKeyEntity(newId, peerId, gateway.codec().canonicalJson(r.newIdentityPublicKey()),
                     r.certificate(), false, now.toEpochMilli(), s.sessionId()));
         }
         if (old != null && !old.equals(r.newIdentityPublicKey())) {
             String oldId = PublicKeys.parse(old).map(PublicKeys.Key::keyId).orElseThrow();
             PeerKeyEntity known = em.find(PeerKeyEntity.class, oldId);
-            if (known == null) {
-                String cert = gateway.peerCertificates().certificateOf(old).map(Certificates::toPem).orElse("");
-                em.persist(new PeerKeyEntity(oldId, peerId, gateway.codec().canonicalJson(old), cert, true,
+            Optional<String> cert = gateway.peerCertificates().certificateOf(old).map(Certificates::toPem);
+            if (known == null && cert.isPresent()) {
+                em.persist(new PeerKeyEntity(oldId, peerId, gateway.codec().canonicalJson(old), cert.get(), true,
                         now.toEpochMilli(), s.sessionId()));
-            } else if (!known.retired()) {
+            } else if (known != null && !known.retired()) {
                 known.retire(now.toEpochMilli());
             }
         }
@@ -192,11 +193,39 @@ public class StepService {
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
                     gateway.peerCertificates().accept(peerId, old, r);
-                    LOG.warning(() -> "counterpart " + peerId + " signs with the new key " + newId + " from now on"
-                            + (r.isBackup() ? " (a backup took over)" : " (it lost its key pair)") + "; the old key is retired");
+                    if (fresh) {
+                        LOG.warning(() -> "counterpart " + peerId + " signs with the new key " + newId + " from now on"
+                                + (r.isBackup() ? " (a backup took over)" : " (it lost its key pair)") + "; the old key is retired");
+                    }
                 }
             }
         });
+    }
+
+    /**
+     * After start-up recovery: when the latest session has ended and the counterpart knows another key of this
+     * gateway for it, that session's recover-msg announces the current key (a key changed while no session was under
+     * way). Unfinished sessions announce it in their own recover-msg.
+     */
+    public void announceKey(String reason) {
+        lease.fence(em);
+        List<String> latest = em.createQuery("SELECT s.sessionId FROM SessionEntity s ORDER BY s.updatedAtMillis DESC",
+                String.class).setMaxResults(1).getResultList();
+        if (latest.isEmpty()) {
+            return;
+        }
+        String sessionId = latest.get(0);
+        JpaLogStore store = store();
+        Optional<SessionEntity> index = store.lock(sessionId);
+        if (index.isEmpty()) {
+            return;
+        }
+        Session s = load(store, index.get());
+        if (!s.status().terminal()) {
+            return;
+        }
+        Instant now = gateway.clock().instant();
+        new Run(s.role(), now).carryStep(sessionId, s, gateway.planner(s.role()).announce(s, reason, now));
     }
 
     /** The session's timer fired: resend, redo, recover or roll back, as the state machine decides. */

@@ -95,6 +95,11 @@ public class RecoveryCoordinator {
                 LOG.log(Level.WARNING, "recovery of session " + sessionId + " failed to start; its timer will retry", e);
             }
         }
+        try {
+            steps.announceKey("this gateway's signing key changed");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not announce this gateway's key on its latest session; the next start tries again", e);
+        }
         int n = started;
         state = "ready";
         ready = true;

@@ -85,6 +85,37 @@ class KeyChangeTest {
     }
 
     @Test
+    void theNewKeyCountsAsKnownOnlyOnceTheCounterpartAnswered() {
+        X509Certificate cert = cert(bankTwo, bankTwoKey, "gateway-two", newKey, List.of());
+        RecoveryPlanner g2Planner = g2Planner(newKey, cert, false);
+        Transition.Accepted started = (Transition.Accepted) g2Planner.start(g2, "restart", 1, NOW);
+        Session announced = started.session();
+        assertEquals(Fixtures.G2_KEY.publicJwk(), announced.ownKey(), "not known to the counterpart yet");
+        assertEquals(newKey.publicJwk(), announced.announcedKey());
+        // a timer's next recover-msg still announces it
+        Recover again = (Recover) sent((Transition.Accepted) g2Planner.start(announced, "silent counterpart", 2, NOW)).message();
+        assertEquals(newKey.publicJwk(), again.newIdentityPublicKey());
+
+        Transition.Accepted answered = (Transition.Accepted) g1Planner().answer(g1, g1Log, decode(sent(started)), NOW);
+        RecoveryPlan applied = g2Planner.onUpdate(announced, decode(sent(answered)), NOW.plusSeconds(1));
+        Session after = assertInstanceOf(Transition.Accepted.class, applied.transition()).session();
+        assertEquals(newKey.publicJwk(), after.ownKey(), "the counterpart answered: it checks with the new key");
+        assertNull(after.announcedKey());
+        assertTrue(((Transition.Accepted) g2Planner.announce(after, "new key", NOW)).effects().isEmpty(),
+                "nothing more to announce");
+    }
+
+    @Test
+    void aSessionThatNeedsNoRecoveryCanCarryTheAnnouncement() {
+        X509Certificate cert = cert(bankTwo, bankTwoKey, "gateway-two", newKey, List.of());
+        Recover r = (Recover) sent((Transition.Accepted) g2Planner(newKey, cert, false).announce(g2, "new key", NOW)).message();
+        assertEquals(newKey.publicJwk(), r.newIdentityPublicKey());
+        assertEquals(Certificates.toPem(cert), r.certificate());
+        assertTrue(((Transition.Accepted) g2Planner(Fixtures.G2_KEY, oldCert, false).announce(g2, "new key", NOW))
+                .effects().isEmpty(), "an unchanged key is not announced");
+    }
+
+    @Test
     void aGatewayWhoseKeyIsUnchangedAnnouncesNothing() {
         RecoveryPlanner same = new RecoveryPlanner(Fixtures.server(),
                 new Identity(Fixtures.G2_KEY.publicJwk(), () -> Certificates.toPem(oldCert), false), g1Trust);
@@ -180,11 +211,13 @@ class KeyChangeTest {
 
     /** G2 restarted with {@code key}: its recover-msg for the session, as its planner makes it. */
     private SignedMessage recoverFrom(GatewayKeyPair key, X509Certificate cert, boolean backup) {
+        return sent((Transition.Accepted) g2Planner(key, cert, backup).start(g2, "restart", 1, NOW));
+    }
+
+    private RecoveryPlanner g2Planner(GatewayKeyPair key, X509Certificate cert, boolean backup) {
         ServerStateMachine restarted = new ServerStateMachine(new MessageSigner(Fixtures.CODEC, key),
                 new SessionLog(Fixtures.CODEC), Fixtures.G2_POLICY, (id, k) -> true);
-        RecoveryPlanner planner = new RecoveryPlanner(restarted,
-                new Identity(key.publicJwk(), () -> Certificates.toPem(cert), backup), g1Trust);
-        return sent((Transition.Accepted) planner.start(g2, "restart", 1, NOW));
+        return new RecoveryPlanner(restarted, new Identity(key.publicJwk(), () -> Certificates.toPem(cert), backup), g1Trust);
     }
 
     private void assertRefused(SignedMessage recover, SatpError error, String why) {

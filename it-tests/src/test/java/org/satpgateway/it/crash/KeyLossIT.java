@@ -216,6 +216,27 @@ class KeyLossIT {
         node.setting("gateway.pki.ca-dir", caDir);
     }
 
+    /**
+     * The key is lost while no session is under way: the restarted gateway announces the new key in a recover-msg of
+     * its latest (ended) session, and the next transfer goes through with it.
+     */
+    @Test
+    void aKeyLostWithNoSessionUnderWayIsAnnouncedOnTheLatestSession() throws Exception {
+        GatewayNode node = embedded.g2();
+        Transfers.completeOne(g1, g2);
+        GatewayKeyPair before = KeyFiles.loadOrCreate(node.dataDir(), "gateway");
+        node.kill9();
+        Files.delete(node.dataDir().resolve("gateway.key.json"));
+        node.launch();
+        node.awaitReady(g2, Duration.ofMinutes(4));
+        assertNotEquals(before.publicJwk(), KeyFiles.loadOrCreate(node.dataDir(), "gateway").publicJwk());
+        long t0 = System.nanoTime();
+        String id = Transfers.completeOne(g1, g2);
+        System.out.printf("[key-loss] no session under way: the next transfer %s completed %d ms after G2 was ready%n",
+                id, (System.nanoTime() - t0) / 1_000_000);
+        assertTrue(Files.readString(embedded.g1().log()).contains("signs with the new key"), "G1 switched");
+    }
+
     private void arm(GatewayNode node, String point) throws Exception {
         Properties arm = new Properties();
         arm.setProperty(CrashPoint.ARM, point);

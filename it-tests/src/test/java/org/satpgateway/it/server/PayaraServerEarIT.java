@@ -28,6 +28,7 @@ import org.satpgateway.ejb.config.PkiFiles;
 import org.satpgateway.launcher.BrokerNode;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.Layout;
+import org.satpgateway.launcher.PeerClient;
 import org.w3c.dom.Document;
 
 /**
@@ -76,7 +77,7 @@ class PayaraServerEarIT {
             domain.start();
             t = step("start-domain", t);
 
-            domain.multimode(renderSetup(broker.port()));
+            domain.multimode(renderSetup(broker.port(), domain));
             t = step("server-setup.asadmin (multimode)", t);
             assertServerResources(domain.domainXml(), broker.port());
             domain.multimode(renderSettings(domain));
@@ -93,7 +94,9 @@ class PayaraServerEarIT {
             assertTrue(Files.isRegularFile(domain.dir().resolve("data/satplog.mv.db")),
                     "the log's persistence unit deployed onto jdbc/satpLog (H2 file in the domain's data folder)");
             submitsAJob(domain);
-            step("a job submitted: its session opened and its proposal logged", t);
+            t = step("a job submitted: its session opened and its proposal logged", t);
+            peerListenerTakesOnlyTheCounterpartOverMutualTls(domain);
+            step("the peer listener: mutual TLS 1.3, TLS 1.2 and a client without certificate refused", t);
             System.out.printf("[payara-server] server JVM RSS %d MiB; create-domain to the version answering %d ms%n",
                     domain.rssMiB(), ms(t0, System.nanoTime()));
             printSevere(domain.serverLog());
@@ -129,6 +132,30 @@ class PayaraServerEarIT {
         return Files.writeString(WORK.resolve("gateway-settings.asadmin"), commands.toString());
     }
 
+    /**
+     * The domain's HTTPS listener as the peer listener: the counterpart's TLS certificate over TLS 1.3 reaches the
+     * door; TLS 1.2 and a client without a certificate do not; the plain listener takes no peer message.
+     */
+    private static void peerListenerTakesOnlyTheCounterpartOverMutualTls(PayaraDomain domain) throws Exception {
+        URI peerEndpoint = URI.create("https://127.0.0.1:" + (domain.httpPort + 1) + "/satp/v1/messages");
+        Path peer = WORK.resolve("peer");
+        char[] pw = "changeit".toCharArray();
+        PeerClient.Answer a = new PeerClient(peerEndpoint, PeerClient.context(peer.resolve(PkiFiles.TLS_KEY_STORE),
+                peer.resolve(PkiFiles.TRUST_STORE), pw, "TLSv1.3")).post("{\"hello\":\"world\"}");
+        assertEquals(400, a.status(), () -> "through TLS, refused by the door as not a SATP message: " + a.body());
+        assertEquals("TLSv1.3", a.session().getProtocol());
+        assertTrue(a.session().getPeerPrincipal().getName().contains("CN=gateway-one"), a.session().getPeerPrincipal().getName());
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> new PeerClient(peerEndpoint,
+                PeerClient.context(peer.resolve(PkiFiles.TLS_KEY_STORE), peer.resolve(PkiFiles.TRUST_STORE), pw, "TLSv1.2"),
+                "TLSv1.2").post("{}"), "TLS 1.2 is refused");
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> new PeerClient(peerEndpoint,
+                PeerClient.context(null, peer.resolve(PkiFiles.TRUST_STORE), pw, "TLSv1.3")).post("{}"),
+                "a client without a certificate is refused");
+        GatewayClient.Answer plain = new GatewayClient(URI.create("http://127.0.0.1:" + domain.httpPort + "/"))
+                .post("satp/v1/messages", Map.of("hello", "world"));
+        assertEquals(403, plain.status(), () -> String.valueOf(plain.body()));
+    }
+
     /** A job by REST: the counterpart's certified key lets it open its session. */
     private void submitsAJob(PayaraDomain domain) throws Exception {
         GatewayClient g = new GatewayClient(URI.create("http://127.0.0.1:" + domain.httpPort + "/"));
@@ -151,12 +178,16 @@ class PayaraServerEarIT {
     }
 
     /** config/payara/server-setup.asadmin with its placeholders filled in, written next to the domain. */
-    private static Path renderSetup(int brokerPort) throws IOException {
+    private static Path renderSetup(int brokerPort, PayaraDomain domain) throws IOException {
         String template = Files.readString(CONFIG.resolve("payara/server-setup.asadmin"));
         assertTrue(template.contains("@BROKER_PORT@") && template.contains("@ARTEMIS_RAR@"), "placeholders in the template");
         assertEquals("artemis-ra.rar", RAR.getFileName().toString(), "the RAR's file name gives the adapter's name");
+        Path data = domain.dir().resolve("data/gateway");
         String rendered = template.replace("@BROKER_PORT@", Integer.toString(brokerPort))
-                .replace("@ARTEMIS_RAR@", RAR.toAbsolutePath().normalize().toString());
+                .replace("@ARTEMIS_RAR@", RAR.toAbsolutePath().normalize().toString())
+                .replace("@KEY_STORE@", data.resolve(PkiFiles.TLS_KEY_STORE).toString())
+                .replace("@TRUST_STORE@", data.resolve(PkiFiles.TRUST_STORE).toString())
+                .replace("@KEY_STORE_PASSWORD@", "changeit").replace("@TRUST_STORE_PASSWORD@", "changeit");
         return Files.writeString(WORK.resolve("server-setup.asadmin"), rendered);
     }
 
