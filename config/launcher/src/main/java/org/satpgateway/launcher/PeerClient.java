@@ -8,15 +8,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.satpgateway.ejb.config.GatewaySettings;
 import org.satpgateway.ejb.config.PkiFiles;
 import org.satpgateway.ejb.messaging.PeerTls;
 
@@ -55,26 +51,13 @@ public final class PeerClient {
      */
     public static SSLContext countingContext(GatewayNode g, AtomicInteger fullHandshakes) {
         char[] pw = g.settings().getOrDefault("gateway.tls.key-store-password", Embedded.STORE_PASSWORD).toCharArray();
-        return PeerTls.newContext(new GatewaySettings.Tls(g.dataDir().resolve(PkiFiles.TLS_KEY_STORE), pw,
-                g.dataDir().resolve(PkiFiles.TRUST_STORE), pw, null), chain -> fullHandshakes.incrementAndGet());
+        return PeerTls.context(g.dataDir().resolve(PkiFiles.TLS_KEY_STORE), pw, g.dataDir().resolve(PkiFiles.TRUST_STORE),
+                pw, PeerTls.PROTOCOL, chain -> fullHandshakes.incrementAndGet());
     }
 
     /** A TLS context of the given key store (null: no client certificate) and trust store. */
     public static SSLContext context(Path keyStore, Path trustStore, char[] password, String protocol) {
-        try {
-            KeyManagerFactory kmf = null;
-            if (keyStore != null) {
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(PkiFiles.load(keyStore, password), password);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(PkiFiles.load(trustStore, password));
-            SSLContext ctx = SSLContext.getInstance(protocol);
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
-        }
+        return PeerTls.context(keyStore, password, trustStore, password, protocol, chain -> { });
     }
 
     /** An answer of the peer endpoint, with the TLS session it came over. */

@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Map;
 import org.satpgateway.core.crypto.GatewayKeyPair;
@@ -37,12 +35,10 @@ public final class KeyFiles {
                         new BigInteger(n.get("d").asText(), 16));
             } else {
                 key = GatewayKeyPair.generate(SignatureAlgorithm.ES256, new SecureRandom());
-                Path tmp = Files.createTempFile(dir, name, ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                JSON.writeValue(tmp.toFile(), Map.of("alg", key.algorithm().name(), "d", key.privateScalar().toString(16)));
-                Files.move(tmp, secret, StandardCopyOption.ATOMIC_MOVE);
+                PkiFiles.writeSecret(secret, JSON.writeValueAsString(
+                        Map.of("alg", key.algorithm().name(), "d", key.privateScalar().toString(16))));
             }
-            writeAtomically(dir.resolve(name + ".public.jwk"), JSON.writeValueAsString(key.publicJwk()));
+            PkiFiles.writeAtomically(dir.resolve(name + ".public.jwk"), JSON.writeValueAsString(key.publicJwk()));
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load or create the key " + secret, e);
@@ -56,11 +52,5 @@ public final class KeyFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the public key " + file, e);
         }
-    }
-
-    private static void writeAtomically(Path target, String content) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        Files.writeString(tmp, content);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

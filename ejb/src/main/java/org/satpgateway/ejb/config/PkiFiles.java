@@ -198,13 +198,15 @@ public final class PkiFiles {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void writeSecret(Path file, String content) throws IOException {
+    /** Writes a secret file readable by its owner only, atomically; it must not exist yet. */
+    static void writeSecret(Path file, String content) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, content);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Replaces a file's content atomically. */
     static void writeAtomically(Path target, String content) throws IOException {
         Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
         Files.writeString(tmp, content);

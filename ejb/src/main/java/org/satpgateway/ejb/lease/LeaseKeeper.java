@@ -55,9 +55,10 @@ public class LeaseKeeper {
             return;
         }
         try (Connection c = log.getConnection()) {
-            LeaseTable.Holder h = LeaseTable.holder(c);
-            if (!h.holder().equals(lease.instance()) || h.epoch() != lease.epoch()) {
-                stop("started with the lease of epoch " + lease.epoch() + ", but " + h.holder() + " holds epoch " + h.epoch());
+            try {
+                LeaseTable.check(LeaseTable.holder(c), lease.instance(), lease.epoch());
+            } catch (LeaseTable.FencedException e) {
+                stop("started with a lease it does not hold: " + e.getMessage());
             }
             if (!LeaseTable.renew(c, lease.instance(), lease.epoch())) {
                 stop("the lease was taken while this instance started");
@@ -100,13 +101,12 @@ public class LeaseKeeper {
         }
         List<?> rows = em.createNativeQuery(LeaseTable.FENCE_QUERY).setParameter(1, LeaseTable.ROLE).getResultList();
         Object[] row = rows.isEmpty() ? null : (Object[]) rows.get(0);
-        String holder = row == null ? null : (String) row[0];
-        long epoch = row == null ? -1 : ((Number) row[1]).longValue();
-        if (!lease.instance().equals(holder) || epoch != lease.epoch()) {
-            String why = lease.instance() + " (epoch " + lease.epoch() + ") no longer holds the gateway lease: "
-                    + holder + " does, epoch " + epoch;
-            LOG.severe(why);
-            throw new LeaseTable.FencedException(why);
+        try {
+            LeaseTable.check(row == null ? null : new LeaseTable.Holder((String) row[0], ((Number) row[1]).longValue()),
+                    lease.instance(), lease.epoch());
+        } catch (LeaseTable.FencedException e) {
+            LOG.severe(e.getMessage());
+            throw e;
         }
     }
 

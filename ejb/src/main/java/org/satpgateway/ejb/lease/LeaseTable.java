@@ -39,7 +39,7 @@ public final class LeaseTable {
     }
 
     /** The lease as it stands. */
-    public record Holder(String holder, long epoch, double secondsSinceRenewal) {}
+    public record Holder(String holder, long epoch) {}
 
     /** A gateway that no longer holds the lease it started with. */
     public static final class FencedException extends RuntimeException {
@@ -101,27 +101,31 @@ public final class LeaseTable {
         try (PreparedStatement s = c.prepareStatement(FENCE_QUERY)) {
             s.setString(1, ROLE);
             try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw new FencedException("no gateway lease in the log database");
-                }
-                if (!instance.equals(r.getString(1)) || epoch != r.getLong(2)) {
-                    throw new FencedException(instance + " (epoch " + epoch + ") no longer holds the gateway lease: "
-                            + r.getString(1) + " does, epoch " + r.getLong(2));
-                }
+                check(r.next() ? new Holder(r.getString(1), r.getLong(2)) : null, instance, epoch);
             }
+        }
+    }
+
+    /** Fails unless {@code lease} (the row {@link #FENCE_QUERY} read; null: none) is held by {@code instance} with {@code epoch}. */
+    public static void check(Holder lease, String instance, long epoch) {
+        if (lease == null) {
+            throw new FencedException("no gateway lease in the log database");
+        }
+        if (!instance.equals(lease.holder()) || epoch != lease.epoch()) {
+            throw new FencedException(instance + " (epoch " + epoch + ") no longer holds the gateway lease: "
+                    + lease.holder() + " does, epoch " + lease.epoch());
         }
     }
 
     /** The lease as it stands. */
     public static Holder holder(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT HOLDER, EPOCH,"
-                + " EXTRACT(EPOCH FROM clock_timestamp() - RENEWED_AT) FROM SATP_GATEWAY_LEASE WHERE ROLE_NAME = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT HOLDER, EPOCH FROM SATP_GATEWAY_LEASE WHERE ROLE_NAME = ?")) {
             s.setString(1, ROLE);
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
                     throw new SQLException("no gateway lease row: create the table first");
                 }
-                return new Holder(r.getString(1), r.getLong(2), r.getDouble(3));
+                return new Holder(r.getString(1), r.getLong(2));
             }
         }
     }

@@ -2,10 +2,11 @@ package org.satpgateway.ejb.messaging;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.function.Consumer;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -34,13 +35,25 @@ public final class PeerTls {
      *     session sends no certificate, so it is not told)
      */
     public static SSLContext newContext(GatewaySettings.Tls tls, Consumer<X509Certificate[]> fullHandshake) {
+        return context(tls.keyStore(), tls.keyStorePassword(), tls.trustStore(), tls.trustStorePassword(), PROTOCOL,
+                fullHandshake);
+    }
+
+    /**
+     * A client context of a PKCS12 key store ({@code null}: no client certificate) and trust store, for
+     * {@code protocol}; {@code fullHandshake} as in {@link #newContext}.
+     */
+    public static SSLContext context(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword,
+            String protocol, Consumer<X509Certificate[]> fullHandshake) {
         try {
-            KeyStore keys = PkiFiles.load(tls.keyStore(), tls.keyStorePassword());
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, tls.keyStorePassword());
-            KeyStore trust = PkiFiles.load(tls.trustStore(), tls.trustStorePassword());
+            KeyManager[] keyManagers = null;
+            if (keyStore != null) {
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(PkiFiles.load(keyStore, keyStorePassword), keyStorePassword);
+                keyManagers = kmf.getKeyManagers();
+            }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
+            tmf.init(PkiFiles.load(trustStore, trustStorePassword));
             X509ExtendedTrustManager checked = null;
             for (TrustManager t : tmf.getTrustManagers()) {
                 if (t instanceof X509ExtendedTrustManager x) {
@@ -50,11 +63,11 @@ public final class PeerTls {
             if (checked == null) {
                 throw new GeneralSecurityException("no X.509 trust manager");
             }
-            SSLContext ctx = SSLContext.getInstance(PROTOCOL);
-            ctx.init(kmf.getKeyManagers(), new TrustManager[] {new Observed(checked, fullHandshake)}, null);
+            SSLContext ctx = SSLContext.getInstance(protocol);
+            ctx.init(keyManagers, new TrustManager[] {new Observed(checked, fullHandshake)}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS from " + tls.keyStore() + " and " + tls.trustStore()
+            throw new IllegalStateException("cannot set up TLS from " + keyStore + " and " + trustStore
                     + ": " + e.getMessage(), e);
         }
     }

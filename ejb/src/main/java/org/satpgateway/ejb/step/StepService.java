@@ -183,21 +183,11 @@ public class StepService {
                 known.retire(now.toEpochMilli());
             }
         }
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing to do before the commit
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    gateway.peerCertificates().accept(peerId, old, r);
-                    if (fresh) {
-                        LOG.warning(() -> "counterpart " + peerId + " signs with the new key " + newId + " from now on"
-                                + (r.isBackup() ? " (a backup took over)" : " (it lost its key pair)") + "; the old key is retired");
-                    }
-                }
+        afterCommit(() -> {
+            gateway.peerCertificates().accept(peerId, old, r);
+            if (fresh) {
+                LOG.warning(() -> "counterpart " + peerId + " signs with the new key " + newId + " from now on"
+                        + (r.isBackup() ? " (a backup took over)" : " (it lost its key pair)") + "; the old key is retired");
             }
         });
     }
@@ -359,6 +349,11 @@ public class StepService {
             cache.forget(sessionId);
             return;
         }
+        afterCommit(() -> cache.put(sessionId, position, after));
+    }
+
+    /** Runs {@code action} once the step's transaction has committed; never when it rolls back. */
+    private void afterCommit(Runnable action) {
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -368,7 +363,7 @@ public class StepService {
             @Override
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
-                    cache.put(sessionId, position, after);
+                    action.run();
                 }
             }
         });

@@ -26,7 +26,6 @@ import org.satpgateway.core.crypto.GatewayKeyPair;
 import org.satpgateway.core.crypto.PeerCertificates;
 import org.satpgateway.core.crypto.SignatureAlgorithm;
 import org.satpgateway.core.log.LogEntry;
-import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.Recover;
 
 /**

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,10 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jboss.byteman.agent.submit.Submit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -40,8 +37,6 @@ import org.satpgateway.launcher.Layout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashMatrixIT {
-    private static final Path BYTEMAN = Path.of(System.getProperty("satp.byteman"));
-
     private Embedded embedded;
     private GatewayClient g1;
     private GatewayClient g2;
@@ -65,19 +60,9 @@ class CrashMatrixIT {
         embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
                 Embedded.Options.freePorts(work).withSettings(Map.of("gateway.retry-base-ms", "1000"),
                         Map.of("gateway.retry-base-ms", "1000")));
-        Path rules = Files.createDirectories(work).resolve("crash-points.btm");
-        StringBuilder script = new StringBuilder();
-        CrashPoint.all().stream().filter(CrashPoint::hasRule).forEach(p -> script.append(p.rule()).append('\n'));
-        Files.writeString(rules, script);
+        Path rules = CrashAgent.rules(work, p -> true);
         for (GatewayNode g : List.of(embedded.g1(), embedded.g2())) {
-            int port = freePort();
-            agentPorts.put(g.name(), port);
-            List<String> options = new ArrayList<>(g.jvmOptions());
-            options.add("-javaagent:" + BYTEMAN + "=script:" + rules + ",listener:true,port:" + port);
-            if (Boolean.getBoolean("satp.crash.verbose")) {
-                options.add("-Dorg.jboss.byteman.verbose=true");
-            }
-            g.jvmOptions(options);
+            agentPorts.put(g.name(), CrashAgent.attach(g, rules));
         }
         embedded.start(Duration.ofMinutes(4));
         g1 = Embedded.client(embedded.g1());
@@ -192,9 +177,7 @@ class CrashMatrixIT {
 
     /** Arms one point's rule in a gateway's running JVM (a system property set through the Byteman agent). */
     private void arm(GatewayNode g, String pointName) throws Exception {
-        Properties arm = new Properties();
-        arm.setProperty(CrashPoint.ARM, pointName);
-        new Submit("127.0.0.1", agentPorts.get(g.name())).setSystemProperties(arm);
+        CrashAgent.arm(agentPorts.get(g.name()), pointName);
     }
 
     private String state(GatewayClient g, String id) {
@@ -229,11 +212,5 @@ class CrashMatrixIT {
         }
         throw new AssertionError("transfer " + id + " did not end within " + timeout + ": G1 " + s1 + " "
                 + g1.transfer(id).map(JsonNode::toString).orElse("") + " / G2 " + s2);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

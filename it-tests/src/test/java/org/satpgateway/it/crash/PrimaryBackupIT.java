@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,11 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.jboss.byteman.agent.submit.Submit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -47,7 +44,6 @@ import org.satpgateway.launcher.Standby;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrimaryBackupIT {
-    private static final Path BYTEMAN = Path.of(System.getProperty("satp.byteman"));
     private static final Path DRIVER = Path.of(System.getProperty("satp.pgDriver"));
     private static final Duration LAPSE = Duration.ofSeconds(3);
     private static final Duration POLL = Duration.ofMillis(250);
@@ -96,7 +92,7 @@ class PrimaryBackupIT {
             GatewayClient b = group.client(group.backupNode);
             GatewayClient c1 = side.equals("G1") ? b : g1;
             GatewayClient c2 = side.equals("G1") ? g2 : b;
-            Instant completed = awaitCompleted(c1, c2, id, Duration.ofMinutes(3));
+            Instant completed = Transfers.awaitBoth(c1, c2, id, Duration.ofMinutes(3), Transfers::completed);
             LeaseTable.Acquired acquired = group.backup.acquired().orElseThrow();
             assertEquals(group.primaryInstance, acquired.previousHolder(), "taken over from the primary");
 
@@ -165,19 +161,6 @@ class PrimaryBackupIT {
         }
     }
 
-    private static Instant awaitCompleted(GatewayClient a, GatewayClient b, String id, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            String s1 = a.transfer(id).map(t -> t.path("state").asText()).orElse(null);
-            String s2 = b.transfer(id).map(t -> t.path("state").asText()).orElse(null);
-            if ("COMPLETED".equals(s1) && "COMPLETED".equals(s2)) {
-                return Instant.now();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("transfer " + id + " did not complete: " + a.transfer(id) + " / " + b.transfer(id));
-    }
-
     /** Both organisations on PostgreSQL; one side ({@code G1} or {@code G2}) with a backup; Byteman on its primary. */
     private static final class Group implements AutoCloseable {
         final Postgres pg;
@@ -206,14 +189,7 @@ class PrimaryBackupIT {
             try (Connection c = pg.connect(database)) {
                 LeaseTable.create(c);
             }
-            Path rules = work.resolve("crash-points.btm");
-            Files.writeString(rules, CrashPoint.all().stream().filter(p -> p.name().equals(point)).findFirst().orElseThrow().rule());
-            try (ServerSocket s = new ServerSocket(0)) {
-                agentPort = s.getLocalPort();
-            }
-            List<String> options = new ArrayList<>(primaryNode.jvmOptions());
-            options.add("-javaagent:" + BYTEMAN + "=script:" + rules + ",listener:true,port:" + agentPort);
-            primaryNode.jvmOptions(options);
+            agentPort = CrashAgent.attach(primaryNode, CrashAgent.rules(work, p -> p.name().equals(point)));
 
             embedded.provision();
             embedded.broker1().start();
@@ -237,9 +213,7 @@ class PrimaryBackupIT {
         }
 
         void arm(String point) throws Exception {
-            Properties arm = new Properties();
-            arm.setProperty(CrashPoint.ARM, point);
-            new Submit("127.0.0.1", agentPort).setSystemProperties(arm);
+            CrashAgent.arm(agentPort, point);
         }
 
         void awaitReady(Standby s, Duration timeout) throws InterruptedException {

@@ -2,12 +2,14 @@ package org.satpgateway.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.BiPredicate;
 import org.satpgateway.launcher.GatewayClient;
 
 /** Jobs and checks shared by the tests that drive real gateways through their public interfaces. */
@@ -39,20 +41,41 @@ public final class Transfers {
             throw new AssertionError("submit: " + a.status() + " " + a.body());
         }
         String id = a.body().path("id").asText();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        awaitBoth(g1, g2, id, Duration.ofSeconds(90), Transfers::completed);
+        String owner = g2.asset(asset).orElseThrow().path("owner").asText();
+        if (!BOB.equals(owner)) {
+            throw new AssertionError(asset + " on ledger-two is owned by " + owner);
+        }
+        return id;
+    }
+
+    /** True when both states are COMPLETED. */
+    public static boolean completed(String s1, String s2) {
+        return "COMPLETED".equals(s1) && "COMPLETED".equals(s2);
+    }
+
+    /** True when both states are ended ({@link #ended}). */
+    public static boolean bothEnded(String s1, String s2) {
+        return ended(s1) && ended(s2);
+    }
+
+    /**
+     * Waits until the transfer's states on the two gateways satisfy {@code done} (a state is null where the gateway
+     * does not know the transfer); returns when they did. Fails with both views after {@code timeout}.
+     */
+    public static Instant awaitBoth(GatewayClient g1, GatewayClient g2, String id, Duration timeout,
+            BiPredicate<String, String> done) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode t2 = g2.transfer(id).orElse(null);
-            if (t2 != null && "COMPLETED".equals(t2.path("state").asText())
-                    && "COMPLETED".equals(g1.transfer(id).orElseThrow().path("state").asText())) {
-                String owner = g2.asset(asset).orElseThrow().path("owner").asText();
-                if (!BOB.equals(owner)) {
-                    throw new AssertionError(asset + " on ledger-two is owned by " + owner);
-                }
-                return id;
+            String s1 = g1.transfer(id).map(t -> t.path("state").asText()).orElse(null);
+            String s2 = g2.transfer(id).map(t -> t.path("state").asText()).orElse(null);
+            if (done.test(s1, s2)) {
+                return Instant.now();
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("transfer " + id + " did not complete: " + g1.transfer(id) + " / " + g2.transfer(id));
+        throw new AssertionError("transfer " + id + " did not get there within " + timeout + ": " + g1.transfer(id)
+                + " / " + g2.transfer(id));
     }
 
     /** A state in which nothing more happens to a transfer. */
