@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +42,8 @@ public final class ReferenceLedger implements LedgerConnector {
               idempotency_key VARCHAR(100) PRIMARY KEY, session_id VARCHAR(64) NOT NULL, action VARCHAR(20) NOT NULL,
               asset_id VARCHAR(200) NOT NULL, outcome VARCHAR(10) NOT NULL, receipt VARCHAR(4000) NOT NULL,
               proof VARCHAR(4000) NOT NULL, seq BIGINT NOT NULL);
-            CREATE INDEX IF NOT EXISTS ledger_action_asset ON ledger_action(asset_id, seq)
+            CREATE INDEX IF NOT EXISTS ledger_action_asset ON ledger_action(asset_id, seq);
+            CREATE INDEX IF NOT EXISTS ledger_action_session ON ledger_action(session_id)
             """;
 
     private final DataSource dataSource;
@@ -110,6 +112,25 @@ public final class ReferenceLedger implements LedgerConnector {
         return inTransaction(c -> stored(c, idempotencyKey));
     }
 
+    /** Every action of a session in one query (the gateway asks it before every step of an unfinished session). */
+    @Override
+    public Map<LedgerAction, LedgerResult> recorded(String sessionId) {
+        return inTransaction(c -> {
+            Map<LedgerAction, LedgerResult> found = new EnumMap<>(LedgerAction.class);
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT action, outcome, receipt, proof FROM ledger_action WHERE session_id = ?")) {
+                p.setString(1, sessionId);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        LedgerResult result = result(r);
+                        found.put(result.action(), result);
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
     /** The asset as the ledger holds it now. */
     public Optional<AssetView> asset(String assetId) {
         return inTransaction(c -> find(c, assetId, false));
@@ -170,11 +191,20 @@ public final class ReferenceLedger implements LedgerConnector {
             case UNLOCK -> {
                 if (found.isPresent() && found.get().state() == AssetState.LOCKED && sid.equals(found.get().lockedBy())) {
                     update(c, r.assetId(), found.get().owner(), AssetState.FREE, null);
+                } else if (stored(c, LedgerAction.LOCK.key(sid)).filter(LedgerResult.Done.class::isInstance).isPresent()) {
+                    // the session locked the asset and no longer holds it: burned, most likely; never "unlocked"
+                    return failed(c, r, SatpError.LEDGER_FAILURE, "asset " + r.assetId() + " is "
+                            + found.map(a -> a.state().name()).orElse("gone") + ", no longer locked by session " + sid);
                 }
+                // otherwise the session never locked it: the undo of a lock that never happened
             }
             case EXTINGUISH -> {
                 AssetView a = found.orElse(null);
                 if (a != null && sid.equals(a.createdBy())) {
+                    if (stored(c, LedgerAction.ASSIGN.key(sid)).filter(LedgerResult.Done.class::isInstance).isPresent()) {
+                        return failed(c, r, SatpError.LEDGER_FAILURE, "asset " + r.assetId() + " created by session "
+                                + sid + " was assigned to " + a.owner() + ": it is not the gateway's to destroy");
+                    }
                     if (a.state() != AssetState.BURNED) {
                         update(c, r.assetId(), a.owner(), AssetState.BURNED, null);
                     }
@@ -239,23 +269,25 @@ public final class ReferenceLedger implements LedgerConnector {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private Optional<LedgerResult> stored(Connection c, String idempotencyKey) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT action, outcome, receipt, proof FROM ledger_action WHERE idempotency_key = ?")) {
             p.setString(1, idempotencyKey);
             try (ResultSet r = p.executeQuery()) {
-                if (!r.next()) {
-                    return Optional.empty();
-                }
-                LedgerAction action = LedgerAction.fromWireName(r.getString(1));
-                if ("DONE".equals(r.getString(2))) {
-                    return Optional.of(new LedgerResult.Done(action, r.getString(3), r.getString(4)));
-                }
-                Map<String, Object> failure = codec.read(r.getString(3), Map.class);
-                return Optional.of(new LedgerResult.Failed(action, (String) failure.get("errorCode"), (String) failure.get("reason")));
+                return r.next() ? Optional.of(result(r)) : Optional.empty();
             }
         }
+    }
+
+    /** A stored result from a row of (action, outcome, receipt, proof). */
+    @SuppressWarnings("unchecked")
+    private LedgerResult result(ResultSet r) throws SQLException {
+        LedgerAction action = LedgerAction.fromWireName(r.getString(1));
+        if ("DONE".equals(r.getString(2))) {
+            return new LedgerResult.Done(action, r.getString(3), r.getString(4));
+        }
+        Map<String, Object> failure = codec.read(r.getString(3), Map.class);
+        return new LedgerResult.Failed(action, (String) failure.get("errorCode"), (String) failure.get("reason"));
     }
 
     private Optional<AssetView> find(Connection c, String assetId, boolean forUpdate) throws SQLException {

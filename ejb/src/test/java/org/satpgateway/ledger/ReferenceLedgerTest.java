@@ -72,6 +72,40 @@ class ReferenceLedgerTest {
     }
 
     @Test
+    void anUndoRefusesWhenTheAssetIsNoLongerTheSessionsToUndo() {
+        ReferenceLedger source = ledger("ledger-one");
+        ReferenceLedger target = ledger("ledger-two");
+        source.issue(BOND, "alice", 500);
+        source.perform(req(LedgerAction.LOCK, "s", "alice"));
+        source.perform(req(LedgerAction.EXTINGUISH, "s", "alice"));
+        LedgerResult.Failed unlock = assertInstanceOf(LedgerResult.Failed.class,
+                source.perform(req(LedgerAction.UNLOCK, "s", "alice")), "unlocking a burned asset is never a success");
+        assertTrue(unlock.reason().contains("BURNED"), unlock.reason());
+        assertEquals(AssetState.BURNED, source.asset(BOND).orElseThrow().state());
+
+        target.perform(req(LedgerAction.CREATE, "s", "gateway-two"));
+        target.perform(req(LedgerAction.ASSIGN, "s", "bob"));
+        assertInstanceOf(LedgerResult.Failed.class, target.perform(req(LedgerAction.EXTINGUISH, "s", "gateway-two")),
+                "the beneficiary's asset is not the gateway's to destroy");
+        assertEquals(500, target.totalSupply());
+
+        assertInstanceOf(LedgerResult.Done.class, source.perform(req(LedgerAction.UNLOCK, "never-locked", "alice")),
+                "the undo of a lock that never happened succeeds without effect");
+    }
+
+    @Test
+    void recordedTellsEveryActionOfASessionWithoutActing() {
+        ReferenceLedger source = ledger("ledger-one");
+        source.issue(BOND, "alice", 500);
+        assertEquals(java.util.Map.of(), source.recorded("s"));
+        LedgerResult lock = source.perform(req(LedgerAction.LOCK, "s", "alice"));
+        LedgerResult burn = source.perform(req(LedgerAction.EXTINGUISH, "s", "alice"));
+        source.perform(req(LedgerAction.LOCK, "other", "alice"));
+        assertEquals(java.util.Map.of(LedgerAction.LOCK, lock, LedgerAction.EXTINGUISH, burn), source.recorded("s"));
+        assertEquals(AssetState.BURNED, source.asset(BOND).orElseThrow().state());
+    }
+
+    @Test
     void theSameRequestTwiceActsOnceAndAnswersTheSame() {
         ReferenceLedger source = ledger("ledger-one");
         source.issue(BOND, "alice", 500);

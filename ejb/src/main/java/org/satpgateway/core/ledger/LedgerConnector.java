@@ -1,5 +1,7 @@
 package org.satpgateway.core.ledger;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -8,13 +10,30 @@ import java.util.Optional;
  *
  * <p>Promise: {@link #perform} is idempotent by {@link LedgerRequest#idempotencyKey()}; when it returns
  * {@link LedgerResult.Done}, the action is durable on the ledger, and performing the same request again returns the
- * same result without acting twice. The undo actions (UNLOCK, and EXTINGUISH of what the session created) succeed
- * without effect when the action they undo never happened: a gateway that crashed after logging its intent cannot
- * know whether the ledger acted, and must be able to undo either way. {@link #query} tells what the ledger knows of a key without acting, so recovery
- * can ask before it redoes.
+ * same result without acting twice. The ledger commits on its own, outside the gateway's step transaction, so it may
+ * know of an action the gateway's log does not: {@link #query} and {@link #recorded} tell what the ledger holds
+ * without acting, and the gateway asks before every decision that depends on it.
+ *
+ * <p>Undo actions (UNLOCK, and EXTINGUISH of what the session created) succeed without effect when what they undo
+ * never happened, and <b>fail</b> when the ledger's state contradicts the undo: unlocking an asset the session burned,
+ * or destroying an asset the session created and then assigned to its beneficiary. An undo is never a success over
+ * an asset that is no longer the session's to undo.
  */
 public interface LedgerConnector {
     LedgerResult perform(LedgerRequest request);
 
     Optional<LedgerResult> query(String idempotencyKey);
+
+    /**
+     * Every action the ledger holds for a session, by action: what a step asks before it decides. An action absent
+     * from the map never happened on this ledger. The default asks {@link #query} for each action; a connector that
+     * can answer in one round trip should.
+     */
+    default Map<LedgerAction, LedgerResult> recorded(String sessionId) {
+        Map<LedgerAction, LedgerResult> found = new EnumMap<>(LedgerAction.class);
+        for (LedgerAction action : LedgerAction.values()) {
+            query(action.key(sessionId)).ifPresent(r -> found.put(action, r));
+        }
+        return found;
+    }
 }

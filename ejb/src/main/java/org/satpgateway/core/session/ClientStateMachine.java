@@ -85,13 +85,26 @@ public final class ClientStateMachine extends SessionMachine {
         switch (s.lastChainType()) {
             case PROPOSAL_RECEIPT -> st.send(new TransferCommence(next(s, MessageType.TRANSFER_COMMENCE, now),
                     s.hashTransferInitClaim()));
-            case ACK_COMMENCE -> ledgerThenSend(st, LedgerAction.LOCK, claim -> new LockAssert(
-                    next(st.session(), MessageType.LOCK_ASSERT, st.now()), claim, SessionPolicy.CLAIM_FORMAT,
-                    lockExpiration(st.session(), st.now()).toString()));
-            case ASSERTION_RECEIPT -> st.send(new CommitPrepare(next(s, MessageType.COMMIT_PREPARE, now)));
+            case ACK_COMMENCE -> {
+                if (!s.started(LedgerAction.LOCK) && s.pastDeadline(now)) {
+                    beginRollback(st, "deadline passed before the lock");
+                } else {
+                    ledgerThenSend(st, LedgerAction.LOCK, claim -> new LockAssert(
+                            next(st.session(), MessageType.LOCK_ASSERT, st.now()), claim, SessionPolicy.CLAIM_FORMAT,
+                            lockExpiration(st.session(), st.now()).toString()));
+                }
+            }
+            case ASSERTION_RECEIPT -> {
+                if (s.pastDeadline(now) || s.lockExpired(now)) {
+                    beginRollback(st, "the lock expired before commit-prepare");
+                } else {
+                    st.send(new CommitPrepare(next(s, MessageType.COMMIT_PREPARE, now)));
+                }
+            }
             case COMMIT_READY -> {
-                if (!s.started(LedgerAction.EXTINGUISH) && s.pastDeadline(now)) {
-                    beginRollback(st, "deadline passed before the burn");
+                if (!s.started(LedgerAction.EXTINGUISH) && (s.pastDeadline(now) || s.lockExpired(now))) {
+                    beginRollback(st, s.pastDeadline(now) ? "deadline passed before the burn"
+                            : "the lock expired at " + s.lockExpiration() + " before the burn");
                 } else {
                     ledgerThenSend(st, LedgerAction.EXTINGUISH, claim -> new CommitFinal(
                             next(st.session(), MessageType.COMMIT_FINAL, st.now()), claim, SessionPolicy.CLAIM_FORMAT));

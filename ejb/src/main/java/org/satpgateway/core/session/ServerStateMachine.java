@@ -132,8 +132,16 @@ public final class ServerStateMachine extends SessionMachine {
                     s.hashTransferInitClaim()));
             case TRANSFER_COMMENCE -> st.send(new AckCommence(next(s, MessageType.ACK_COMMENCE, now)));
             case LOCK_ASSERT -> st.send(new AssertionReceipt(next(s, MessageType.ASSERTION_RECEIPT, now)));
-            case COMMIT_PREPARE -> ledgerThenSend(st, LedgerAction.CREATE, claim -> new CommitReady(
-                    next(st.session(), MessageType.COMMIT_READY, st.now()), claim, SessionPolicy.CLAIM_FORMAT));
+            case COMMIT_PREPARE -> {
+                if (!s.started(LedgerAction.CREATE) && (s.pastDeadline(now) || s.lockExpired(now))) {
+                    // nothing minted yet, and the lock it would stand on may be gone: mint nothing
+                    beginRollback(st, s.pastDeadline(now) ? "deadline passed before the mint"
+                            : "the lock expired at " + s.lockExpiration() + " before the mint");
+                } else {
+                    ledgerThenSend(st, LedgerAction.CREATE, claim -> new CommitReady(
+                            next(st.session(), MessageType.COMMIT_READY, st.now()), claim, SessionPolicy.CLAIM_FORMAT));
+                }
+            }
             case COMMIT_FINAL -> ledgerThenSend(st, LedgerAction.ASSIGN, claim -> new AckCommitFinal(
                     next(st.session(), MessageType.ACK_COMMIT_FINAL, st.now()), claim, SessionPolicy.CLAIM_FORMAT));
             default -> {
@@ -168,7 +176,14 @@ public final class ServerStateMachine extends SessionMachine {
             return Optional.of(Rejection.of(SatpError.INVALID_CLAIM, "hashTransferInitClaim does not match the proposal"));
         }
         if (msg instanceof LockAssert l) {
-            if (!java.time.Instant.parse(l.lockAssertionExpiration()).isAfter(now)) {
+            Instant expiration;
+            try {
+                expiration = Instant.parse(l.lockAssertionExpiration());
+            } catch (java.time.DateTimeException e) {
+                return Optional.of(Rejection.of(SatpError.LOCK_EXPIRED,
+                        "lockAssertionExpiration is not an RFC 3339 time: " + e.getMessage()));
+            }
+            if (!expiration.isAfter(now)) {
                 return Optional.of(Rejection.of(SatpError.LOCK_EXPIRED, "the lock expired at " + l.lockAssertionExpiration()));
             }
             return verifier.verifyClaim(l.lockAssertionClaim(), l.lockAssertionClaimFormat(),

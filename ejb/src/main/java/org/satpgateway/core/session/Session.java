@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.satpgateway.core.ledger.LedgerAction;
 import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.PublicJwk;
@@ -35,6 +36,13 @@ import org.satpgateway.core.message.TransferProposal;
  * @param counterpartLostSession the counterpart answered recovery with "session not found"
  * @param entryCount how many log entries the session has
  * @param lastEntryHash hash of the last log entry (the next entry's {@code hashPrevEntry})
+ * @param lastEntryTimestamp the time of the last log entry
+ * @param lockExpiration when the lock asserted in lock-assert-msg expires, or null before it was sent (received)
+ * @param received hashes of every message received from the counterpart (duplicate detection by content, whatever
+ *     came since)
+ * @param replies for a received message, this gateway's message that answered it, as transmitted
+ * @param awaitingAnswer hash of the counterpart's last message outside the chain (a recovery or rollback message)
+ *     that this gateway has not answered yet
  */
 public record Session(
         String sessionId,
@@ -63,12 +71,28 @@ public record Session(
         boolean counterpartLostSession,
         long entryCount,
         String lastEntryHash,
-        String lastEntryTimestamp) {
+        String lastEntryTimestamp,
+        Instant lockExpiration,
+        Set<String> received,
+        Map<String, String> replies,
+        String awaitingAnswer) {
 
     public Session {
         ledger = ledger.isEmpty()
                 ? Collections.emptyMap()
                 : Collections.unmodifiableMap(new EnumMap<>(ledger));
+        received = Set.copyOf(received);
+        replies = Map.copyOf(replies);
+    }
+
+    /** True once the lock asserted to the counterpart has expired: no mint and no burn from then on. */
+    public boolean lockExpired(Instant now) {
+        return lockExpiration != null && !now.isBefore(lockExpiration);
+    }
+
+    /** Whether {@code messageHash} is a message this gateway already received from the counterpart. */
+    public boolean receivedBefore(String messageHash) {
+        return received.contains(messageHash);
     }
 
     /** The transfer's deadline: the proposal's time plus its {@code maxTimeout}, known to both gateways. */
@@ -171,6 +195,11 @@ public record Session(
         long entryCount;
         String lastEntryHash;
         String lastEntryTimestamp;
+        Instant lockExpiration;
+        java.util.HashSet<String> received = new java.util.HashSet<>();
+        java.util.HashMap<String, String> replies = new java.util.HashMap<>();
+        /** The counterpart's last message outside the chain that waits for this side's answer. */
+        String awaitingAnswer;
 
         Builder() {}
 
@@ -202,6 +231,10 @@ public record Session(
             entryCount = s.entryCount;
             lastEntryHash = s.lastEntryHash;
             lastEntryTimestamp = s.lastEntryTimestamp;
+            lockExpiration = s.lockExpiration;
+            received.addAll(s.received);
+            replies.putAll(s.replies);
+            awaitingAnswer = s.awaitingAnswer;
         }
 
         Builder withPeerKey(PublicJwk key) {
@@ -213,7 +246,8 @@ public record Session(
             return new Session(sessionId, transferContextId, role, proposal, hashTransferInitClaim,
                     hashTransferCommence, peerKey, ownKey, announcedKey, lastSequence, lastMessageHash, lastChainType, lastFromPeer,
                     lastPeerMessageHash, lastSentWire, rollbackWire, rollbackRequested, ledger, status, statusReason,
-                    alert, lastRecoverHash, counterpartLacksLast, counterpartLostSession, entryCount, lastEntryHash, lastEntryTimestamp);
+                    alert, lastRecoverHash, counterpartLacksLast, counterpartLostSession, entryCount, lastEntryHash, lastEntryTimestamp,
+                    lockExpiration, received, replies, awaitingAnswer);
         }
     }
 }

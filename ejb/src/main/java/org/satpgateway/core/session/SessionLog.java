@@ -1,8 +1,11 @@
 package org.satpgateway.core.session;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.MessageCodec;
@@ -13,8 +16,11 @@ import org.satpgateway.core.ledger.LedgerResult;
 import org.satpgateway.core.log.LogCorruptedException;
 import org.satpgateway.core.log.LogEntry;
 import org.satpgateway.core.log.Operation;
+import org.satpgateway.core.message.LockAssert;
 import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.Recover;
+import org.satpgateway.core.message.RecoverUpdate;
+import org.satpgateway.core.message.RecoverUpdateAck;
 import org.satpgateway.core.message.SatpMessage;
 import org.satpgateway.core.message.TransferProposal;
 import org.satpgateway.core.message.TransferReject;
@@ -190,10 +196,16 @@ public final class SessionLog {
                     ? proposal.transferInitClaim().receiverGatewaySignaturePublicKey()
                     : proposal.transferInitClaim().senderGatewaySignaturePublicKey();
         }
+        MessageType type = msg.type();
         if (fromPeer) {
             b.lastPeerMessageHash = m.hash();
+            b.received.add(m.hash());
+            if (ANSWERED.contains(type)) {
+                b.awaitingAnswer = m.hash();
+            }
+        } else {
+            rememberReply(b, msg, m);
         }
-        MessageType type = msg.type();
         if (type.inChain()) {
             b.lastSequence = e.sequenceNumber();
             b.lastMessageHash = m.hash();
@@ -205,6 +217,7 @@ public final class SessionLog {
         }
         switch (type) {
             case TRANSFER_COMMENCE -> b.hashTransferCommence = m.hash();
+            case LOCK_ASSERT -> b.lockExpiration = instantOrNull(((LockAssert) msg).lockAssertionExpiration());
             case TRANSFER_REJECT -> {
                 b.status = Status.REJECTED;
                 TransferReject reject = (TransferReject) msg;
@@ -262,6 +275,42 @@ public final class SessionLog {
             default -> {
                 // the other messages change nothing beyond the chain fields above
             }
+        }
+    }
+
+    /** The counterpart's messages outside the chain that this side answers. */
+    private static final Set<MessageType> ANSWERED = EnumSet.of(MessageType.ROLLBACK,
+            MessageType.RECOVER, MessageType.RECOVER_UPDATE, MessageType.RECOVER_UPDATE_ACK);
+
+    /**
+     * Records which received message a sent one answers: a chain message answers the counterpart's chain message it
+     * names in {@code hashPrevMessage}; a recovery or rollback answer answers the counterpart's message it names, or
+     * the last one that waits for an answer.
+     */
+    private static void rememberReply(Session.Builder b, SatpMessage msg, SignedMessage m) {
+        String answered = null;
+        if (msg.type().inChain()) {
+            answered = msg.common().hashPrevMessage();
+        } else if (msg instanceof RecoverUpdate u) {
+            answered = u.hashRecoverMessage();
+        } else if (msg instanceof RecoverUpdateAck a) {
+            answered = a.hashRecoverUpdateMessage();
+        } else if (msg.type() == MessageType.RECOVER_SUCCESS || msg.type() == MessageType.ROLLBACK_ACK) {
+            answered = b.awaitingAnswer;
+        }
+        if (answered != null && b.received.contains(answered)) {
+            b.replies.put(answered, m.wire());
+            if (answered.equals(b.awaitingAnswer)) {
+                b.awaitingAnswer = null;
+            }
+        }
+    }
+
+    private static Instant instantOrNull(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeException e) {
+            return null;
         }
     }
 

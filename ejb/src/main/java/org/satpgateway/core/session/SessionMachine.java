@@ -77,8 +77,8 @@ public abstract class SessionMachine {
         if (origin.isPresent()) {
             return new Transition.Rejected(origin.get());
         }
-        if (in.message().hash().equals(s.lastPeerMessageHash())) {
-            return duplicate(s, now);
+        if (s.receivedBefore(in.message().hash())) {
+            return duplicate(s, in.message().hash(), now);
         }
         if (s.status().terminal()) {
             return rejected(SatpError.SESSION_CLOSED, "session is " + s.status().name().toLowerCase());
@@ -93,6 +93,34 @@ public abstract class SessionMachine {
             case ROLLBACK_ACK -> receiveRollbackAck(s, in, now);
             default -> rejected(SatpError.OUT_OF_SEQUENCE, msg.type().shortName() + " belongs to the recovery exchange");
         };
+    }
+
+    /**
+     * What the ledger holds for this session's actions, asked before any other input of a step is fed in: the ledger
+     * commits on its own, so a step that acted on it and then failed to commit (a crash, say) leaves the action done
+     * and the log silent. Every action the ledger reports and the log does not know as ended is logged here (its
+     * intent, when missing, and its result), so that every decision that follows (deadline, rollback, recovery,
+     * abort) rests on what the ledger really did. Nothing else happens: the input that follows decides.
+     *
+     * @param recorded the ledger's results for this session's actions, by action (absent: the ledger never acted)
+     */
+    public Transition reconcile(Session s, Map<LedgerAction, LedgerResult> recorded, Instant now) {
+        if (s == null || s.status().terminal() || recorded.isEmpty()) {
+            return new Transition.Accepted(s, List.of());
+        }
+        Step st = new Step(s, now);
+        for (LedgerAction action : LedgerAction.values()) {
+            LedgerResult result = recorded.get(action);
+            Optional<LedgerState> logged = st.session.ledger(action);
+            if (result == null || (logged.isPresent() && logged.get().phase() != LedgerState.Phase.INITIATED)) {
+                continue;
+            }
+            if (logged.isEmpty()) {
+                st.append(log.ledgerInit(st.session, action, now));
+            }
+            st.append(log.ledgerResult(st.session, result, now));
+        }
+        return st.accepted();
     }
 
     /** The result of a ledger action this machine asked for. */
@@ -291,14 +319,38 @@ public abstract class SessionMachine {
     }
 
     /**
-     * The counterpart repeated its last message: answer with the stored reply, change nothing. A reply made moments
-     * ago is not sent again: the repeat crossed it on the way, and answering would echo every later message.
+     * The counterpart sent a message this gateway already received (by content, whatever came since): it changes
+     * nothing, and is answered with the reply stored for it when the counterpart may lack that reply.
+     * <ul>
+     *   <li>A chain message is answered with this side's reply only while that reply still waits for its answer (the
+     *       counterpart's later messages show it has every earlier reply; answering those would echo).</li>
+     *   <li>A recovery or rollback message is answered with the stored recover-update, recover-update-ack,
+     *       recover-success or rollback-ack.</li>
+     *   <li>While this side rolls back, its rollback-msg answers anything the counterpart repeats.</li>
+     *   <li>The counterpart's last chain message that this side has not answered yet (the step that owed the answer
+     *       did not finish) makes this side do what it owes now.</li>
+     * </ul>
+     * A reply made moments ago is not sent again: the repeat crossed it on the way.
      */
-    private Transition duplicate(Session s, Instant now) {
-        String reply = s.rollbackWire() != null ? s.rollbackWire() : (s.lastFromPeer() ? null : s.lastSentWire());
+    private Transition duplicate(Session s, String hash, Instant now) {
+        String reply = s.replies().get(hash);
+        if (reply != null && decode(reply).message().type().inChain() && !reply.equals(s.pendingWire())) {
+            reply = null;
+        }
+        if (reply == null && s.rollbackWire() != null) {
+            reply = s.rollbackWire();
+        }
+        if (reply == null) {
+            if (s.status() == Status.ACTIVE && s.lastFromPeer() && hash.equals(s.lastMessageHash())) {
+                Step st = new Step(s, now);
+                advance(st);
+                return st.accepted();
+            }
+            return new Transition.Accepted(s, List.of());
+        }
         boolean recent = s.lastEntryTimestamp() != null
                 && Instant.parse(s.lastEntryTimestamp()).plus(policy.retryBase().dividedBy(2)).isAfter(now);
-        if (reply == null || recent) {
+        if (recent) {
             return new Transition.Accepted(s, List.of());
         }
         return new Transition.Accepted(s, List.of(new Effect.Send(decode(reply))));

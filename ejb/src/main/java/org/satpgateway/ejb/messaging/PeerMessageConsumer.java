@@ -7,7 +7,9 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
+import java.time.Duration;
 import org.satpgateway.ejb.step.StepService;
+import org.satpgateway.ejb.timer.RecoveryCoordinator;
 
 /**
  * Takes each signed SATP message the counterpart delivered ({@code satp.inbound}) and runs its step in the
@@ -22,15 +24,25 @@ import org.satpgateway.ejb.step.StepService;
         @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
         @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000")})
 public class PeerMessageConsumer implements MessageListener {
+    /** How long a step waits for start-up recovery before its message goes back to the queue. */
+    private static final Duration STARTUP_WAIT = Duration.ofMinutes(3);
+
     @EJB
     private StepService steps;
 
     @EJB
     private StepFailures failures;
 
+    @EJB
+    private RecoveryCoordinator recovery;
+
     @Override
     public void onMessage(Message message) {
         try {
+            if (!recovery.awaitReady(STARTUP_WAIT)) {
+                throw new IllegalStateException("start-up recovery has not finished after " + STARTUP_WAIT
+                        + "; the message waits on the inbound queue");
+            }
             steps.receive(text(message));
         } catch (RuntimeException e) {
             failures.record(JmsChannel.INBOUND, message, e);

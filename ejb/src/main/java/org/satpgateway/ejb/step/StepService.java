@@ -24,6 +24,7 @@ import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.SignedMessage;
 import org.satpgateway.core.crypto.Certificates;
 import org.satpgateway.core.crypto.PublicKeys;
+import org.satpgateway.core.ledger.LedgerAction;
 import org.satpgateway.core.ledger.LedgerResult;
 import org.satpgateway.core.log.LogEntry;
 import org.satpgateway.core.message.ErrorMessage;
@@ -108,7 +109,7 @@ public class StepService {
             return new Submission.Refused(r.rejection());
         }
         em.persist(new JobEntity(sessionId, job.transferContextId(), channel, now.toEpochMilli(), job.toJson()));
-        new Run(Role.CLIENT, now).carryStep(sessionId, null, t);
+        new Run(Role.CLIENT, now).carryStep(sessionId, null, null, t);
         return new Submission.Accepted(sessionId, false);
     }
 
@@ -134,27 +135,30 @@ public class StepService {
             }
             Transition t = gateway.server().open(in, now);
             answerRefusal(t, in, gateway.server(), wire, now);
-            new Run(Role.SERVER, now).carryStep(sessionId, null, t);
+            new Run(Role.SERVER, now).carryStep(sessionId, null, null, t);
             return;
         }
         SessionMachine machine = gateway.machine(s.role());
         RecoveryPlanner planner = gateway.planner(s.role());
+        Run run = new Run(s.role(), now);
+        Session current = run.reconcile(s);
         Transition t = switch (type) {
-            case RECOVER -> planner.answer(s, store.read(sessionId), in, now);
-            case RECOVER_UPDATE -> planner.onUpdate(s, in, now).transition();
-            case RECOVER_UPDATE_ACK -> planner.onUpdateAck(s, in, now);
-            case RECOVER_SUCCESS -> planner.onSuccess(s, in, now).transition();
+            case RECOVER -> planner.answer(current, store.read(sessionId), in, now);
+            case RECOVER_UPDATE -> planner.onUpdate(current, in, now).transition();
+            case RECOVER_UPDATE_ACK -> planner.onUpdateAck(current, in, now);
+            case RECOVER_SUCCESS -> planner.onSuccess(current, in, now).transition();
             default -> type == MessageType.ERROR
                     && SatpError.SESSION_NOT_FOUND.code().equals(((ErrorMessage) msg).errorCode())
-                    && msg.common().hashPrevMessage().equals(s.lastRecoverHash())
-                    ? planner.onSessionNotFound(s, in, now).transition()
-                    : machine.receive(s, in, now);
+                    && msg.common().hashPrevMessage() != null
+                    && msg.common().hashPrevMessage().equals(current.lastRecoverHash())
+                    ? planner.onSessionNotFound(current, in, now).transition()
+                    : machine.receive(current, in, now);
         };
         answerRefusal(t, in, machine, wire, now);
         if (t instanceof Transition.Accepted && msg instanceof Recover r && r.newIdentityPublicKey() != null) {
-            switchPeerKey(s, r, now);
+            switchPeerKey(current, r, now);
         }
-        new Run(s.role(), now).carryStep(sessionId, s, t);
+        run.carryStep(sessionId, s, current, t);
     }
 
     /**
@@ -215,7 +219,7 @@ public class StepService {
             return;
         }
         Instant now = gateway.clock().instant();
-        new Run(s.role(), now).carryStep(sessionId, s, gateway.planner(s.role()).announce(s, reason, now));
+        new Run(s.role(), now).carryStep(sessionId, s, s, gateway.planner(s.role()).announce(s, reason, now));
     }
 
     /** The session's timer fired: resend, redo, recover or roll back, as the state machine decides. */
@@ -230,7 +234,9 @@ public class StepService {
         int attempt = index.get().timeoutAttempt();
         store.cancelTimeout(sessionId);
         Session s = load(store, index.get());
-        new Run(s.role(), now).carryStep(sessionId, s, gateway.machine(s.role()).onTimeout(s, attempt, now));
+        Run run = new Run(s.role(), now);
+        Session current = run.reconcile(s);
+        run.carryStep(sessionId, s, current, gateway.machine(s.role()).onTimeout(current, attempt, now));
     }
 
     /** Starts crash recovery of an unfinished session with its counterpart. */
@@ -246,7 +252,9 @@ public class StepService {
         if (s.status().terminal()) {
             return;
         }
-        new Run(s.role(), now).carryStep(sessionId, s, gateway.planner(s.role()).start(s, reason, 1, now));
+        Run run = new Run(s.role(), now);
+        Session current = run.reconcile(s);
+        run.carryStep(sessionId, s, current, gateway.planner(s.role()).start(current, reason, 1, now));
     }
 
     /** Sessions whose timer is due now. */
@@ -273,10 +281,34 @@ public class StepService {
             this.now = now;
         }
 
-        /** The step's transition and the ones it leads to; then the session after them for the replay cache. */
-        void carryStep(String sessionId, Session before, Transition t) {
-            Session after = carry(before, t);
+        /**
+         * The step's transition and the ones it leads to; then the session after them for the replay cache.
+         *
+         * @param before the session as loaded at the step's start
+         * @param current the session {@code t} was computed from ({@code before} with what {@link #reconcile} logged)
+         */
+        void carryStep(String sessionId, Session before, Session current, Transition t) {
+            Session after = carry(current, t);
             remember(sessionId, before, after, appended, store);
+        }
+
+        /**
+         * Asks the ledger what it holds for the session and logs what the log does not know yet, before the step's
+         * input is fed in ({@link SessionMachine#reconcile}): the ledger commits on its own, so a step that acted on
+         * it and did not commit leaves the action done and the log silent. No decision of the step rests on the log
+         * alone.
+         */
+        Session reconcile(Session s) {
+            if (s.status().terminal()) {
+                return s;
+            }
+            Map<LedgerAction, LedgerResult> recorded = gateway.ledgerConnector().recorded(s.sessionId());
+            Session after = carry(s, gateway.machine(role).reconcile(s, recorded, now));
+            if (after.entryCount() > s.entryCount()) {
+                LOG.warning(() -> "session " + s.sessionId() + ": the ledger holds " + recorded.keySet()
+                        + "; the log did not know all of it (a step that acted and did not commit), and now does");
+            }
+            return after;
         }
 
         Session carry(Session before, Transition t) {

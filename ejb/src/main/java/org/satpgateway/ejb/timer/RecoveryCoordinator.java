@@ -15,6 +15,8 @@ import jakarta.ejb.TransactionAttributeType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.satpgateway.ejb.config.GatewayContext;
@@ -54,6 +56,7 @@ public class RecoveryCoordinator {
     private GatewayContext gateway;
 
     private volatile boolean ready;
+    private final CountDownLatch recovered = new CountDownLatch(1);
     private volatile String state = "waiting for start-up recovery";
 
     @PostConstruct
@@ -64,6 +67,20 @@ public class RecoveryCoordinator {
     /** True once start-up recovery has run: the gateway takes jobs. */
     public boolean ready() {
         return ready;
+    }
+
+    /**
+     * Waits until start-up recovery has run, at most {@code timeout}; true when it has. Inbound steps wait for it, so
+     * that nothing is signed with a key the counterpart has not been told of, and no session moves before its
+     * recovery starts.
+     */
+    public boolean awaitReady(Duration timeout) {
+        try {
+            return recovered.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** What start-up recovery is doing, for the readiness check. */
@@ -103,6 +120,7 @@ public class RecoveryCoordinator {
         int n = started;
         state = "ready";
         ready = true;
+        recovered.countDown();
         LOG.info(() -> "start-up recovery done in " + (System.nanoTime() - t0) / 1_000_000 + " ms: recover-msg sent for "
                 + n + " of " + unfinished.size() + " session(s); taking jobs");
     }

@@ -36,6 +36,9 @@ public class TimeoutCoordinator {
     @EJB
     private GatewayContext gateway;
 
+    @EJB
+    private RecoveryCoordinator recovery;
+
     @PostConstruct
     void start() {
         timers.createIntervalTimer(2000, PERIOD_MILLIS, new TimerConfig("session timeouts", false));
@@ -44,8 +47,10 @@ public class TimeoutCoordinator {
     @Timeout
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void fire() {
-        if (gateway.identityPending().isPresent()) {
-            return; // nothing is sent signed with a key the counterpart cannot check yet
+        if (gateway.identityPending().isPresent() || !recovery.ready()) {
+            // nothing is sent signed with a key the counterpart cannot check yet, and no timer runs before start-up
+            // recovery has started every unfinished session's recovery
+            return;
         }
         List<String> due = steps.dueSessions(BATCH);
         for (String sessionId : due) {

@@ -84,12 +84,18 @@ final class FakeLedger implements LedgerConnector {
                 if (asset != null && asset.state == State.LOCKED && r.sessionId().equals(asset.lockedBy)) {
                     asset.state = State.FREE;
                     asset.lockedBy = null;
+                } else if (performed.get(LedgerAction.LOCK.key(r.sessionId())) instanceof LedgerResult.Done) {
+                    return new LedgerResult.Failed(r.action(), "err_0.2.8", "the asset is " + asset.state
+                            + ", no longer locked by this session");
                 }
             }
             case EXTINGUISH -> {
                 if (asset == null && !assets.containsKey(r.assetId())) {
                     // undo of a mint that never happened: nothing to destroy
                     break;
+                }
+                if (performed.get(LedgerAction.ASSIGN.key(r.sessionId())) instanceof LedgerResult.Done) {
+                    return new LedgerResult.Failed(r.action(), "err_0.2.8", "assigned to its beneficiary: not ours to burn");
                 }
                 if (asset == null || asset.state == State.BURNED
                         || (asset.state == State.LOCKED && !r.sessionId().equals(asset.lockedBy))) {

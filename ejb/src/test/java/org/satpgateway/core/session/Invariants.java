@@ -23,7 +23,7 @@ final class Invariants {
         Status s1 = sim.g1.session.status();
         Status s2 = sim.g2.session == null ? Status.ABORTED : sim.g2.session.status();
         boolean completed = s1 == Status.COMPLETED && s2 == Status.COMPLETED;
-        boolean undone = Set.of(Status.ROLLED_BACK, Status.ABORTED).containsAll(java.util.EnumSet.of(s1, s2));
+        boolean undone = Set.of(Status.ROLLED_BACK, Status.ABORTED, Status.REJECTED).containsAll(java.util.EnumSet.of(s1, s2));
         assertTrue(completed || undone, label + ": outcomes disagree: " + describe(sim));
 
         long supply = sim.nw1.live() + sim.nw2.live();

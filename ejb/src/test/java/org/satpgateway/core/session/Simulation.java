@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Function;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.SignedMessage;
@@ -19,9 +20,17 @@ import org.satpgateway.core.message.MessageType;
 
 /**
  * Two gateways, two ledgers and a network in one thread, driven by a simulated clock. It runs the state machines
- * the way the runtime does (effects in order: log, ledger, send) and can crash a gateway after any "atom" (one log
- * entry appended, one ledger action performed, one message sent): its memory, timers and in-flight messages are
- * lost, its log and its ledger stay, and it restarts from its log alone.
+ * the way the runtime does: each input (a message, a timer, start-up recovery) is one <b>step</b>, a transaction in
+ * which the gateway first asks its ledger what it holds for the session, then feeds the input; the step's log
+ * entries, outgoing messages and timer commit together at its end, while every ledger action commits on its own at
+ * once, like a real ledger outside the step's transaction.
+ *
+ * <p>A gateway can crash after any "atom": a ledger action (done on the ledger, the step not committed), the moment
+ * before its step commits, and the moment after. A crash loses the gateway's memory and the step under way (its
+ * entries, messages and timer change); its log, its committed timer and its ledger stay. The message the step had
+ * taken is redelivered after the restart, as the broker does, and messages sent to a gateway while it is down wait
+ * for it. It restarts from its log alone and runs start-up recovery; with {@link #timersFirst} an overdue timer runs
+ * before it.
  */
 final class Simulation {
     /** Thrown to unwind the stack of a gateway that just crashed. */
@@ -43,7 +52,9 @@ final class Simulation {
         final List<SignedMessage> sent = new ArrayList<>();
         final List<String> alerts = new ArrayList<>();
         final List<RecoveryPlan> plans = new ArrayList<>();
+        /** The session as the last committed step left it (memory: lost in a crash, rebuilt from the log). */
         Session session;
+        /** The session's timer, committed with the step that armed it (it survives a crash). */
         Instant timerAt;
         int timerAttempt;
         boolean up = true;
@@ -57,7 +68,24 @@ final class Simulation {
         final List<Session> history = new ArrayList<>();
         final List<Integer> logSizes = new ArrayList<>();
         int crashes;
-        int recoveryAttempt = 1;
+        /** Messages taken by a step that did not commit: delivered again once the gateway is up. */
+        final Deque<SignedMessage> redeliver = new ArrayDeque<>();
+        private Tx tx;
+
+        /** What one step has done so far; nothing of it is visible before {@link #commit}. */
+        private final class Tx {
+            Session session;
+            final List<LogEntry> entries = new ArrayList<>();
+            final List<SignedMessage> sends = new ArrayList<>();
+            final List<String> alerts = new ArrayList<>();
+            final List<RecoveryPlan> plans = new ArrayList<>();
+            Instant timerAt = Node.this.timerAt;
+            int timerAttempt = Node.this.timerAttempt;
+
+            Tx(Session session) {
+                this.session = session;
+            }
+        }
 
         Node(String name, SessionMachine machine, FakeLedger ledger) {
             this.name = name;
@@ -91,9 +119,8 @@ final class Simulation {
             up = false;
             crashes++;
             session = null;
-            timerAt = null;
+            tx = null;
             restartAt = now.plus(downtime);
-            inFlight.removeIf(e -> e.to() == this);
             crashAfterAtom = Long.MAX_VALUE;
         }
 
@@ -106,105 +133,156 @@ final class Simulation {
             }
             session = sessionLog.replay(log);
             if (session == null) {
-                if (role == Role.CLIENT) {
-                    // the back-office job is redelivered: its first step never committed
-                    carry(machine instanceof ClientStateMachine c ? c.start(order, now) : null);
+                if (role == Role.CLIENT && redeliver.isEmpty()) {
+                    // the back office submits the job again: its first step never committed
+                    step(null, s -> ((ClientStateMachine) machine).start(order, now));
                 }
-                return;
+            } else {
+                if (timersFirst && timerAt != null && !timerAt.isAfter(now)) {
+                    onTimer();
+                }
+                if (!session.status().terminal()) {
+                    step(null, s -> planner.start(s, "restart", 1, now));
+                }
             }
-            if (!session.status().terminal()) {
-                carry(planner.start(session, "restart", 1, now));
+            while (!redeliver.isEmpty()) {
+                inFlight.addFirst(new Envelope(this, redeliver.removeLast()));
             }
         }
 
-        /** Carries out a transition's effects in order, as the runtime does. */
+        /**
+         * One step: ask the ledger, feed the input, commit. {@code consumed} is the message the step takes, given
+         * back for redelivery when the gateway crashes before the commit.
+         */
+        void step(SignedMessage consumed, Function<Session, Transition> input) {
+            tx = new Tx(session);
+            try {
+                if (tx.session != null && !tx.session.status().terminal()) {
+                    carry(machine.reconcile(tx.session, connector.recorded(tx.session.sessionId()), now));
+                }
+                carry(input.apply(tx.session));
+                atom();
+                commit();
+                atom();
+            } catch (Crash c) {
+                if (consumed != null) {
+                    redeliver.add(consumed);
+                }
+                throw c;
+            }
+        }
+
+        private void commit() {
+            log.addAll(tx.entries);
+            for (SignedMessage m : tx.sends) {
+                inFlight.add(new Envelope(peer(), m));
+                sent.add(m);
+            }
+            timerAt = tx.timerAt;
+            timerAttempt = tx.timerAttempt;
+            alerts.addAll(tx.alerts);
+            plans.addAll(tx.plans);
+            if (!tx.entries.isEmpty()) {
+                session = tx.session;
+                history.add(session);
+                logSizes.add(log.size());
+            }
+            tx = null;
+        }
+
+        /** Carries out a transition's effects in order, as the runtime does, within the step under way. */
         void carry(Transition t) {
             if (!(t instanceof Transition.Accepted a)) {
                 return;
             }
             List<LedgerResult> results = new ArrayList<>();
+            Effect.StartRecovery recovery = null;
             for (Effect e : a.effects()) {
                 if (e instanceof Effect.AppendLog append) {
-                    for (LogEntry entry : append.entries()) {
-                        log.add(entry);
-                        atom();
-                    }
+                    tx.entries.addAll(append.entries());
                 } else if (e instanceof Effect.PerformLedgerAction p) {
                     results.add(connector.perform(p.request()));
                     atom();
                 } else if (e instanceof Effect.Send s) {
-                    inFlight.add(new Envelope(peer(), s.message()));
-                    sent.add(s.message());
-                    atom();
+                    tx.sends.add(s.message());
                 } else if (e instanceof Effect.ArmTimeout timer) {
-                    timerAt = timer.at();
-                    timerAttempt = timer.attempt();
+                    tx.timerAt = timer.at();
+                    tx.timerAttempt = timer.attempt();
                 } else if (e instanceof Effect.CancelTimeout) {
-                    timerAt = null;
+                    tx.timerAt = null;
                 } else if (e instanceof Effect.StartRecovery r) {
-                    pendingRecovery = this;
-                    recoveryAttempt = r.attempt();
+                    recovery = r;
                 } else if (e instanceof Effect.Alert alert) {
-                    alerts.add(alert.reason());
+                    tx.alerts.add(alert.reason());
                 }
             }
-            session = a.session();
-            assertEquals(sessionLog.replay(log), session, name + ": the session must equal its log's replay");
-            history.add(session);
-            logSizes.add(log.size());
+            tx.session = a.session();
+            if (tx.session != null) {
+                List<LogEntry> all = new ArrayList<>(log);
+                all.addAll(tx.entries);
+                assertEquals(sessionLog.replay(all), tx.session, name + ": the session must equal its log's replay");
+            }
             for (LedgerResult r : results) {
-                carry(machine.onLedgerResult(session, r, now));
+                carry(machine.onLedgerResult(tx.session, r, now));
+            }
+            if (recovery != null && tx.session != null && !tx.session.status().terminal()) {
+                carry(planner.start(tx.session, recovery.reason(), recovery.attempt(), now));
             }
         }
 
         void onMessage(SignedMessage m) {
-            Decoded d = sessionLog.codec().decode(m.wire().getBytes(StandardCharsets.UTF_8));
-            Decoded.Message in = (Decoded.Message) d;
+            step(m, s -> dispatch(s, m));
+        }
+
+        private Transition dispatch(Session s, SignedMessage m) {
+            Decoded.Message in = (Decoded.Message) sessionLog.codec().decode(m.wire().getBytes(StandardCharsets.UTF_8));
             MessageType type = m.message().type();
-            if (session == null) {
-                if (type == MessageType.RECOVER) {
-                    inFlight.add(new Envelope(peer(), planner.sessionNotFound(in, now)));
-                } else if (role == Role.SERVER && machine instanceof ServerStateMachine server) {
-                    carry(server.open(in, now));
-                }
-                return;
-            }
             Transition t;
-            switch (type) {
-                case RECOVER -> t = planner.answer(session, log, in, now);
-                case RECOVER_UPDATE -> t = plan(planner.onUpdate(session, in, now));
-                case RECOVER_UPDATE_ACK -> t = planner.onUpdateAck(session, in, now);
-                case RECOVER_SUCCESS -> t = plan(planner.onSuccess(session, in, now));
-                default -> {
-                    if (type == MessageType.ERROR
-                            && SatpError.SESSION_NOT_FOUND.code().equals(((ErrorMessage) m.message()).errorCode())
-                            && m.message().common().hashPrevMessage().equals(session.lastRecoverHash())) {
-                        t = plan(planner.onSessionNotFound(session, in, now));
-                    } else {
-                        t = machine.receive(session, in, now);
-                    }
+            if (s == null) {
+                if (type == MessageType.RECOVER) {
+                    tx.sends.add(planner.sessionNotFound(in, now));
+                    return null;
                 }
+                if (!(machine instanceof ServerStateMachine server)) {
+                    return null;
+                }
+                t = server.open(in, now);
+            } else {
+                t = switch (type) {
+                    case RECOVER -> planner.answer(s, log, in, now);
+                    case RECOVER_UPDATE -> plan(planner.onUpdate(s, in, now));
+                    case RECOVER_UPDATE_ACK -> planner.onUpdateAck(s, in, now);
+                    case RECOVER_SUCCESS -> plan(planner.onSuccess(s, in, now));
+                    default -> type == MessageType.ERROR
+                            && SatpError.SESSION_NOT_FOUND.code().equals(((ErrorMessage) m.message()).errorCode())
+                            && m.message().common().hashPrevMessage().equals(s.lastRecoverHash())
+                            ? plan(planner.onSessionNotFound(s, in, now))
+                            : machine.receive(s, in, now);
+                };
             }
             if (t instanceof Transition.Rejected r) {
                 rejections.add(name + " refused " + type.shortName() + ": " + r.rejection());
                 if (type != MessageType.ERROR) {
-                    inFlight.add(new Envelope(peer(), machine.errorFor(in, r.rejection(), now)));
+                    tx.sends.add(machine.errorFor(in, r.rejection(), now));
                 }
             }
-            carry(t);
+            return t;
         }
 
         private Transition plan(RecoveryPlan p) {
-            plans.add(p);
+            tx.plans.add(p);
             return p.transition();
         }
 
         void onTimer() {
-            Instant at = timerAt;
-            timerAt = null;
-            if (at != null) {
-                carry(machine.onTimeout(session, timerAttempt, now));
+            if (timerAt == null) {
+                return;
             }
+            int attempt = timerAttempt;
+            step(null, s -> {
+                tx.timerAt = null;
+                return machine.onTimeout(s, attempt, now);
+            });
         }
     }
 
@@ -218,7 +296,8 @@ final class Simulation {
     final TransferOrder order;
     Instant now = Fixtures.T0;
     Duration downtime = Duration.ofSeconds(2);
-    Node pendingRecovery;
+    /** After a restart, an overdue timer runs before start-up recovery and before redelivered messages. */
+    boolean timersFirst;
     int steps;
 
     Simulation(TransferOrder order) {
@@ -227,7 +306,7 @@ final class Simulation {
     }
 
     Simulation start() {
-        guarded(g1, () -> g1.carry(((ClientStateMachine) g1.machine).start(order, now)));
+        guarded(g1, () -> g1.step(null, s -> ((ClientStateMachine) g1.machine).start(order, now)));
         return this;
     }
 
@@ -237,19 +316,10 @@ final class Simulation {
             if (ended()) {
                 return this;
             }
-            if (pendingRecovery != null) {
-                Node n = pendingRecovery;
-                pendingRecovery = null;
-                if (n.up && n.session != null) {
-                    guarded(n, () -> n.carry(n.planner.start(n.session, "counterpart silent", n.recoveryAttempt, now)));
-                }
-                continue;
-            }
-            Envelope e = inFlight.poll();
+            Envelope e = inFlight.stream().filter(x -> x.to().up).findFirst().orElse(null);
             if (e != null) {
-                if (e.to().up) {
-                    guarded(e.to(), () -> e.to().onMessage(e.message()));
-                }
+                inFlight.remove(e);
+                guarded(e.to(), () -> e.to().onMessage(e.message()));
                 continue;
             }
             Instant next = null;
