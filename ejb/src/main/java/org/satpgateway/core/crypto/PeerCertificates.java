@@ -157,6 +157,17 @@ public final class PeerCertificates implements TrustedPeers, KeyAuthority {
         if (current == null) {
             return refuse(SatpError.KEY_NOT_AUTHORISED, "the certificate of the key the session is signed with is unknown here");
         }
+        if (current.retired()) {
+            // the crashed key was replaced already (by a backup's takeover or a new key pair): only that successor,
+            // announced again on another session, is accepted; a retired certificate authorises nobody else
+            if (known != null && known.gatewayId().equals(current.gatewayId())) {
+                return Optional.empty();
+            }
+            return refuse(SatpError.KEY_NOT_AUTHORISED, "the key of " + Certificates.commonName(current.certificate())
+                    + " was already replaced by " + current(current.gatewayId())
+                            .flatMap(this::certificateOf).map(Certificates::commonName).orElse("another key")
+                    + ": one successor takes over, and one did");
+        }
         if (!Certificates.issuer(cert).equals(Certificates.issuer(current.certificate()))) {
             return refuse(SatpError.KEY_NOT_AUTHORISED, "issued by " + Certificates.issuer(cert)
                     + ", not by the issuer of the crashed gateway's certificate, " + Certificates.issuer(current.certificate()));

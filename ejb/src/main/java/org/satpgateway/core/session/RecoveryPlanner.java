@@ -37,6 +37,14 @@ import org.satpgateway.core.port.KeyAuthority;
  * were intended.
  */
 public final class RecoveryPlanner {
+    /**
+     * Refusals of a handed-over message that say only that this side has moved on (it ended the session or rolls it
+     * back) or that its time passed (an expired lock); any other refusal means the two logs disagree, and an
+     * operator is told.
+     */
+    private static final java.util.Set<SatpError> PASSED_OVER = java.util.EnumSet.of(SatpError.SESSION_CLOSED,
+            SatpError.OUT_OF_SEQUENCE, SatpError.LOCK_EXPIRED);
+
     private final SessionMachine machine;
     private final MessageSigner signer;
     private final SessionLog log;
@@ -70,6 +78,13 @@ public final class RecoveryPlanner {
             return new Transition.Accepted(s, List.of());
         }
         SessionMachine.Step st = machine.new Step(s, now);
+        if (attempt > 1 && s.unansweredRecoverWire() != null) {
+            // the counterpart has not answered the last recover-msg yet: repeat it, and log nothing new
+            st.effects.add(new Effect.Send(machine.decode(s.unansweredRecoverWire())));
+            st.effects.add(new Effect.ArmTimeout(now.plus(machine.policy.retryDelay(attempt)),
+                    Math.max(attempt, s.proposal().maxRetries())));
+            return st.accepted();
+        }
         boolean announce = s.ownKey() != null && !s.ownKey().equals(identity.key());
         st.send(new Recover(SessionMachine.outOfChain(s, MessageType.RECOVER, now), s.satpPhase(),
                 announce && identity.backup(), announce ? identity.key() : null,
@@ -168,27 +183,37 @@ public final class RecoveryPlanner {
         SessionMachine.Step st = machine.new Step(s, now);
         st.append(log.received(s, in.message(), now));
         List<String> changed = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (String wire : update.recoveredMessages()) {
             Decoded d = log.codec().decode(wire.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             if (!(d instanceof Decoded.Message m)) {
+                refused.add("an unreadable message: " + ((Decoded.Refused) d).rejection());
                 continue;
             }
             SatpMessage msg = m.message().message();
             if (msg.type().inChain() && msg.common().sequenceNumber() <= st.session().lastSequence()) {
                 continue;
             }
-            if (machine.receive(st.session(), m, now) instanceof Transition.Accepted a && !a.entries().isEmpty()) {
+            // applied only: the protocol resumes after recover-success (onSuccess), not in the middle of the exchange
+            Transition t = machine.receive(st.session(), m, now, false);
+            if (t instanceof Transition.Accepted a && !a.entries().isEmpty()) {
                 changed.add(m.message().hash());
                 st.entries.addAll(a.entries());
                 a.effects().stream().filter(e -> !(e instanceof Effect.AppendLog)).forEach(st.effects::add);
                 st.session = a.session();
+            } else if (t instanceof Transition.Rejected r && !PASSED_OVER.contains(r.rejection().error())) {
+                refused.add(msg.type().shortName() + " #" + msg.common().sequenceNumber() + ": " + r.rejection());
             }
         }
+        if (!refused.isEmpty()) {
+            st.alert("the counterpart's log holds messages this side refuses: " + String.join("; ", refused));
+        }
         st.send(new RecoverUpdateAck(SessionMachine.outOfChain(st.session(), MessageType.RECOVER_UPDATE_ACK, now),
-                in.message().hash(), true, changed));
-        String detail = changed.isEmpty()
+                in.message().hash(), refused.isEmpty(), changed));
+        String detail = (changed.isEmpty()
                 ? "nothing was missing"
-                : "applied " + changed.size() + " message(s) the counterpart had sent";
+                : "applied " + changed.size() + " message(s) the counterpart had sent")
+                + (refused.isEmpty() ? "" : "; refused " + refused.size());
         return new RecoveryPlan(RecoveryPlan.Decision.IN_PROGRESS, detail, st.accepted());
     }
 

@@ -18,6 +18,8 @@ import org.satpgateway.core.message.AckCommitFinal;
 import org.satpgateway.core.message.AssertionReceipt;
 import org.satpgateway.core.message.CommitFinal;
 import org.satpgateway.core.message.CommitReady;
+import org.satpgateway.core.message.Common;
+import org.satpgateway.core.message.ErrorMessage;
 import org.satpgateway.core.message.LockAssert;
 import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.NetworkCapabilities;
@@ -199,12 +201,24 @@ public final class ServerStateMachine extends SessionMachine {
         return Optional.empty();
     }
 
+    /**
+     * A failed mint ends the session (nothing to undo). A failed assignment comes after the burn: it can only go
+     * forward, so it is decided once: an alert for an operator, and an error-msg that tells the client why its
+     * commit-final gets no answer; neither side retries it on its own.
+     */
     @Override
     protected void onLedgerFailure(Step st, LedgerResult.Failed failed) {
         if (failed.action() == LedgerAction.CREATE) {
             finishRollback(st, List.of());
-        } else {
-            st.alert(failed.action().wireName() + " failed: " + failed.errorCode() + " " + failed.reason());
+            return;
+        }
+        String reason = failed.action().wireName() + " failed: " + failed.errorCode() + " " + failed.reason();
+        st.alert(reason);
+        if (failed.action() == LedgerAction.ASSIGN && st.session().lastFromPeer()) {
+            Session s = st.session();
+            st.send(new ErrorMessage(Common.of(MessageType.ERROR, s.sessionId(), s.transferContextId(), s.lastSequence(),
+                    s.lastMessageHash(), st.now()), SatpError.LEDGER_FAILURE.code(), SatpError.LEDGER_FAILURE.title(),
+                    reason + "; the transfer waits for an operator"));
         }
     }
 

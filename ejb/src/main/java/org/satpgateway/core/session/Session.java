@@ -43,6 +43,7 @@ import org.satpgateway.core.message.TransferProposal;
  * @param replies for a received message, this gateway's message that answered it, as transmitted
  * @param awaitingAnswer hash of the counterpart's last message outside the chain (a recovery or rollback message)
  *     that this gateway has not answered yet
+ * @param unansweredRecoverWire this gateway's last recover-msg as transmitted, until the counterpart answers it
  */
 public record Session(
         String sessionId,
@@ -75,7 +76,8 @@ public record Session(
         Instant lockExpiration,
         Set<String> received,
         Map<String, String> replies,
-        String awaitingAnswer) {
+        String awaitingAnswer,
+        String unansweredRecoverWire) {
 
     public Session {
         ledger = ledger.isEmpty()
@@ -200,6 +202,7 @@ public record Session(
         java.util.HashMap<String, String> replies = new java.util.HashMap<>();
         /** The counterpart's last message outside the chain that waits for this side's answer. */
         String awaitingAnswer;
+        String unansweredRecoverWire;
 
         Builder() {}
 
@@ -235,6 +238,7 @@ public record Session(
             received.addAll(s.received);
             replies.putAll(s.replies);
             awaitingAnswer = s.awaitingAnswer;
+            unansweredRecoverWire = s.unansweredRecoverWire;
         }
 
         Builder withPeerKey(PublicJwk key) {
@@ -247,7 +251,7 @@ public record Session(
                     hashTransferCommence, peerKey, ownKey, announcedKey, lastSequence, lastMessageHash, lastChainType, lastFromPeer,
                     lastPeerMessageHash, lastSentWire, rollbackWire, rollbackRequested, ledger, status, statusReason,
                     alert, lastRecoverHash, counterpartLacksLast, counterpartLostSession, entryCount, lastEntryHash, lastEntryTimestamp,
-                    lockExpiration, received, replies, awaitingAnswer);
+                    lockExpiration, received, replies, awaitingAnswer, unansweredRecoverWire);
         }
     }
 }

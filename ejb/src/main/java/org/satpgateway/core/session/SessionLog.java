@@ -239,6 +239,7 @@ public final class SessionLog {
                 b.statusReason = (fromPeer ? "counterpart reported " : "reported ") + error.errorCode() + " " + error.detail();
                 if (fromPeer && SatpError.SESSION_NOT_FOUND.code().equals(error.errorCode())) {
                     b.counterpartLostSession = true;
+                    b.unansweredRecoverWire = null;
                 }
             }
             case ROLLBACK -> {
@@ -252,6 +253,9 @@ public final class SessionLog {
             case RECOVER_UPDATE -> {
                 if (fromPeer) {
                     b.counterpartLacksLast = msg.common().sequenceNumber() < b.lastSequence;
+                    if (((RecoverUpdate) msg).hashRecoverMessage().equals(b.lastRecoverHash)) {
+                        b.unansweredRecoverWire = null;
+                    }
                     if (b.announcedKey != null
                             && ((org.satpgateway.core.message.RecoverUpdate) msg).hashRecoverMessage().equals(b.lastRecoverHash)) {
                         // the counterpart answered the recover-msg that announced the key: it checks with it now
@@ -267,6 +271,7 @@ public final class SessionLog {
             case RECOVER -> {
                 if (!fromPeer) {
                     b.lastRecoverHash = m.hash();
+                    b.unansweredRecoverWire = m.wire();
                     b.announcedKey = ((Recover) msg).newIdentityPublicKey();
                 } else if (((Recover) msg).newIdentityPublicKey() != null) {
                     b.peerKey = ((Recover) msg).newIdentityPublicKey();

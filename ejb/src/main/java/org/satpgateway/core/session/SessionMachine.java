@@ -72,6 +72,15 @@ public abstract class SessionMachine {
 
     /** A message from the counterpart, already decoded. Verified here before anything changes. */
     public Transition receive(Session s, Decoded.Message in, Instant now) {
+        return receive(s, in, now, true);
+    }
+
+    /**
+     * A message from the counterpart; with {@code carryOn} false it is only logged (verified, applied to the
+     * session), and what this side owes after it waits: the counterpart's messages that recovery hands over are
+     * applied that way, and the protocol resumes once recover-success confirms the exchange.
+     */
+    Transition receive(Session s, Decoded.Message in, Instant now, boolean carryOn) {
         SatpMessage msg = in.message().message();
         Optional<Rejection> origin = verifier.verifyOrigin(s, in, peerRole());
         if (origin.isPresent()) {
@@ -84,12 +93,12 @@ public abstract class SessionMachine {
             return rejected(SatpError.SESSION_CLOSED, "session is " + s.status().name().toLowerCase());
         }
         if (msg.type().inChain()) {
-            return receiveChain(s, in, now);
+            return receiveChain(s, in, now, carryOn);
         }
         return switch (msg.type()) {
-            case ERROR -> receiveError(s, in, now);
-            case SESSION_ABORT -> receiveAbort(s, in, now);
-            case ROLLBACK -> receiveRollback(s, in, now);
+            case ERROR -> receiveError(s, in, now, carryOn);
+            case SESSION_ABORT -> receiveAbort(s, in, now, carryOn);
+            case ROLLBACK -> receiveRollback(s, in, now, carryOn);
             case ROLLBACK_ACK -> receiveRollbackAck(s, in, now);
             default -> rejected(SatpError.OUT_OF_SEQUENCE, msg.type().shortName() + " belongs to the recovery exchange");
         };
@@ -147,7 +156,8 @@ public abstract class SessionMachine {
      * recovery), or redo what this gateway owes. Past the deadline: roll back where the protocol allows it.
      */
     public Transition onTimeout(Session s, int attempt, Instant now) {
-        if (s.status().terminal()) {
+        if (s.status().terminal() || s.alert() != null) {
+            // a session that needs an operator waits for one: no resend, no recovery round, no growing log
             return new Transition.Accepted(s, List.of());
         }
         Step st = new Step(s, now);
@@ -250,7 +260,7 @@ public abstract class SessionMachine {
         }
     }
 
-    private Transition receiveChain(Session s, Decoded.Message in, Instant now) {
+    private Transition receiveChain(Session s, Decoded.Message in, Instant now, boolean carryOn) {
         SatpMessage msg = in.message().message();
         if (s.status() == Status.ROLLING_BACK) {
             return rejected(SatpError.SESSION_CLOSED, "session is rolling back");
@@ -266,25 +276,27 @@ public abstract class SessionMachine {
         }
         Step st = new Step(s, now);
         st.append(log.received(s, in.message(), now));
-        st.effects.add(new Effect.CancelTimeout());
-        advance(st);
+        if (carryOn) {
+            st.effects.add(new Effect.CancelTimeout());
+            advance(st);
+        }
         return st.accepted();
     }
 
-    private Transition receiveError(Session s, Decoded.Message in, Instant now) {
+    private Transition receiveError(Session s, Decoded.Message in, Instant now, boolean carryOn) {
         ErrorMessage error = (ErrorMessage) in.message().message();
         Step st = new Step(s, now);
         st.append(log.received(s, in.message(), now));
         String pending = s.pendingWire();
         boolean aboutPending = pending != null
                 && decode(pending).hash().equals(error.common().hashPrevMessage());
-        if (aboutPending && s.status() == Status.ACTIVE) {
+        if (aboutPending && s.status() == Status.ACTIVE && carryOn) {
             onPeerError(st, error);
         }
         return st.accepted();
     }
 
-    private Transition receiveAbort(Session s, Decoded.Message in, Instant now) {
+    private Transition receiveAbort(Session s, Decoded.Message in, Instant now, boolean carryOn) {
         Optional<Rejection> refusal = mayRollBack(s);
         Step st = new Step(s, now);
         if (refusal.isPresent()) {
@@ -293,19 +305,23 @@ public abstract class SessionMachine {
             return st.accepted();
         }
         st.append(log.received(s, in.message(), now));
-        advance(st);
+        if (carryOn) {
+            advance(st);
+        }
         return st.accepted();
     }
 
-    private Transition receiveRollback(Session s, Decoded.Message in, Instant now) {
+    private Transition receiveRollback(Session s, Decoded.Message in, Instant now, boolean carryOn) {
         Optional<Rejection> refusal = mayRollBack(s);
         if (refusal.isPresent()) {
             return new Transition.Rejected(refusal.get());
         }
         Step st = new Step(s, now);
         st.append(log.received(s, in.message(), now));
-        st.effects.add(new Effect.CancelTimeout());
-        advance(st);
+        if (carryOn) {
+            st.effects.add(new Effect.CancelTimeout());
+            advance(st);
+        }
         return st.accepted();
     }
 

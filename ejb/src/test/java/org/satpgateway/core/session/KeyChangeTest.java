@@ -130,6 +130,30 @@ class KeyChangeTest {
     }
 
     @Test
+    void onceABackupTookOverNoOtherListedBackupIsAcceptedOnAnotherSession() {
+        GatewayKeyPair secondKey = GatewayKeyPair.generate(SignatureAlgorithm.ES256, new SecureRandom());
+        X509Certificate second = cert(bankTwo, bankTwoKey, "gateway-two-c", secondKey, List.of());
+        X509Certificate listingBoth = cert(bankTwo, bankTwoKey, "gateway-two", Fixtures.G2_KEY,
+                List.of(Certificates.sha256(backupCert), Certificates.sha256(second)));
+        PeerCertificates trust = new PeerCertificates(List.of(bankTwo), Clock.fixed(NOW, ZoneOffset.UTC));
+        trust.add(listingBoth);
+        RecoveryPlanner planner = new RecoveryPlanner(client, new Identity(Fixtures.G1_KEY.publicJwk(), () -> null, false), trust);
+        // the first backup's takeover is accepted (on a session) and retires the primary's key
+        Recover first = (Recover) recoverFrom(backupKey, backupCert, true).message();
+        assertTrue(trust.check("gateway-two", Fixtures.G2_KEY.publicJwk(), first).isEmpty());
+        trust.accept("gateway-two", Fixtures.G2_KEY.publicJwk(), first);
+
+        // this session still names the primary's key: the second listed backup announces itself on it
+        Transition t = planner.answer(g1, g1Log, decode(recoverFrom(secondKey, second, true)), NOW);
+        Transition.Rejected r = assertInstanceOf(Transition.Rejected.class, t, () -> String.valueOf(t));
+        assertEquals(SatpError.KEY_NOT_AUTHORISED, r.rejection().error());
+        assertTrue(r.rejection().detail().contains("already replaced by gateway-two-b"), r.rejection().detail());
+        // the backup that won announces itself on this session too: accepted
+        Transition same = planner.answer(g1, g1Log, decode(recoverFrom(backupKey, backupCert, true)), NOW);
+        assertEquals(backupKey.publicJwk(), assertInstanceOf(Transition.Accepted.class, same).session().peerKey());
+    }
+
+    @Test
     void aBackupThatIsNotListedIsRefused() {
         GatewayKeyPair other = GatewayKeyPair.generate(SignatureAlgorithm.ES256, new SecureRandom());
         assertRefused(recoverFrom(other, cert(bankTwo, bankTwoKey, "gateway-two-c", other, List.of()), true),

@@ -163,7 +163,9 @@ class CrashMatrixIT {
         assertTrue(Transfers.count(targetHistory, "create") <= 1, point + ": minted at most once");
         if (point.expectsRollback()) {
             assertEquals("ROLLED_BACK", s1, () -> point + ": G1 " + t1);
+            assertTrue(t2 == null || java.util.Set.of("ROLLED_BACK", "ABORTED").contains(s2), () -> point + ": G2 " + t2);
             assertTrue(onSource && "FREE".equals(source.path("state").asText()), point + ": unlocked on the source");
+            assertTrue(Transfers.ALICE.equals(source.path("owner").asText()), point + ": alice owns it again");
         } else {
             assertEquals("COMPLETED", s1, () -> point + ": G1 " + t1);
             assertEquals("COMPLETED", s2, () -> point + ": G2 " + t2);

@@ -59,8 +59,18 @@ record CrashPoint(String name, String gateway, String target, String condition, 
         return target != null;
     }
 
+    /**
+     * True when the transfer must end rolled back: the gateway stayed down past the deadline before the burn. After
+     * the burn (G1's EXTINGUISH, G2's ASSIGN) the transfer only goes forward, deadline or not.
+     */
     boolean expectsRollback() {
-        return downPastDeadline;
+        return downPastDeadline && !name.contains("EXTINGUISH") && !name.contains("ASSIGN");
+    }
+
+    /** The gateway halts right after a ledger action (the ledger committed, the step did not) and stays down past the deadline. */
+    private static CrashPoint pastDeadline(String gateway, String action, String what) {
+        return new CrashPoint(gateway + "-after-" + action + "-down-past-deadline", gateway, LEDGER + "AT EXIT\n",
+                "$1.action().name().equals(\"" + action + "\")", what, 25, true, null, null, null);
     }
 
     @Override
@@ -81,12 +91,11 @@ record CrashPoint(String name, String gateway, String target, String condition, 
         List<CrashPoint> all = new ArrayList<>();
         addSide(all, "G1", "G2", G1_SENDS);
         addSide(all, "G2", "G1", G2_SENDS);
-        all.add(new CrashPoint("G1-after-LOCK-down-past-deadline", "G1", LEDGER + "AT EXIT\n",
-                "$1.action().name().equals(\"LOCK\")", "G1 locked, then stays down past the transfer's deadline",
-                25, true, null, null, null));
-        all.add(new CrashPoint("G2-after-CREATE-down-past-deadline", "G2", LEDGER + "AT EXIT\n",
-                "$1.action().name().equals(\"CREATE\")", "G2 minted, then stays down past the transfer's deadline",
-                25, true, null, null, null));
+        all.add(pastDeadline("G1", "LOCK", "G1 locked, then stays down past the transfer's deadline"));
+        all.add(pastDeadline("G2", "CREATE", "G2 minted, then stays down past the transfer's deadline"));
+        all.add(pastDeadline("G1", "EXTINGUISH", "G1 burned; its step did not commit, so its log does not know; it"
+                + " stays down past the deadline: it must ask the ledger, and go forward"));
+        all.add(pastDeadline("G2", "ASSIGN", "G2 assigned; its step did not commit; it stays down past the deadline"));
         all.add(point("G1-answering-recovery", "G1", ENQUEUE + "AT EXIT\n", "$1.contains(\"msgtype:recover-update-msg\\\"\")",
                 "G1 answers a recover-msg with recover-update-msg; not committed"));
         all.add(scenario("both-after-EXTINGUISH", "G1-after-EXTINGUISH", "G1", "G2", null,
@@ -139,5 +148,6 @@ record CrashPoint(String name, String gateway, String target, String condition, 
             "G1-after-LOCK", "G1-after-EXTINGUISH", "G1-before-delivery-commit-final-msg",
             "G2-after-CREATE", "G2-after-log-commit-ready-msg", "G2-after-ASSIGN",
             "G2-receiving-lock-assert-msg", "G1-queued-commit-ready-msg", "G1-after-enqueue-commit-prepare-msg",
-            "G2-after-CREATE-down-past-deadline", "both-after-EXTINGUISH", "G2-after-CREATE-then-G1-during-recovery");
+            "G2-after-CREATE-down-past-deadline", "G1-after-EXTINGUISH-down-past-deadline", "both-after-EXTINGUISH",
+            "G2-after-CREATE-then-G1-during-recovery");
 }
