@@ -31,8 +31,8 @@ public record Common(
     public Common {
         Require.nonBlank(version, "common.version");
         Objects.requireNonNull(messageType, "common.messageType is required");
-        Require.nonBlank(sessionId, "common.sessionId");
-        Require.nonBlank(transferContextId, "common.transferContextId");
+        Require.bounded(sessionId, "common.sessionId", Require.MAX_SESSION_ID);
+        Require.bounded(transferContextId, "common.transferContextId", Require.MAX_ID);
         if (sequenceNumber < 0) {
             throw new IllegalArgumentException("common.sequenceNumber must not be negative");
         }

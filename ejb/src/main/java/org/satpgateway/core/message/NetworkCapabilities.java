@@ -27,8 +27,9 @@ public record NetworkCapabilities(
         gatewaySupportedSignatureAlgorithms = Require.list(
                 gatewaySupportedSignatureAlgorithms, "gatewayAndNetworkCapabilities.gatewaySupportedSignatureAlgorithms");
         Require.present(networkLockType, "gatewayAndNetworkCapabilities.networkLockType");
-        if (networkLockExpirationTime <= 0) {
-            throw new IllegalArgumentException("gatewayAndNetworkCapabilities.networkLockExpirationTime must be positive");
+        if (networkLockExpirationTime <= 0 || networkLockExpirationTime > TransferProposal.MAX_TIMEOUT_MILLIS) {
+            throw new IllegalArgumentException(
+                    "gatewayAndNetworkCapabilities.networkLockExpirationTime must be between 1 ms and 30 days");
         }
         Require.nonBlank(gatewayTlsScheme, "gatewayAndNetworkCapabilities.gatewayTlsScheme");
     }

@@ -29,20 +29,20 @@ public record TransferInitClaim(
     public static final long MAX_AMOUNT = (1L << 53) - 1;
 
     public TransferInitClaim {
-        Require.nonBlank(digitalAssetId, "transferInitClaim.digitalAssetId");
-        Require.nonBlank(assetProfileId, "transferInitClaim.assetProfileId");
+        Require.bounded(digitalAssetId, "transferInitClaim.digitalAssetId", Require.MAX_ID);
+        Require.bounded(assetProfileId, "transferInitClaim.assetProfileId", Require.MAX_ID);
         if (amount <= 0 || amount > MAX_AMOUNT) {
             throw new IllegalArgumentException("transferInitClaim.amount must be between 1 and 2^53-1");
         }
-        Require.nonBlank(verifiedOriginatorEntityId, "transferInitClaim.verifiedOriginatorEntityId");
-        Require.nonBlank(verifiedBeneficiaryEntityId, "transferInitClaim.verifiedBeneficiaryEntityId");
-        Require.nonBlank(originatorPublicKey, "transferInitClaim.originatorPublicKey");
-        Require.nonBlank(beneficiaryPublicKey, "transferInitClaim.beneficiaryPublicKey");
+        Require.bounded(verifiedOriginatorEntityId, "transferInitClaim.verifiedOriginatorEntityId", Require.MAX_ID);
+        Require.bounded(verifiedBeneficiaryEntityId, "transferInitClaim.verifiedBeneficiaryEntityId", Require.MAX_ID);
+        Require.bounded(originatorPublicKey, "transferInitClaim.originatorPublicKey", Require.MAX_TEXT);
+        Require.bounded(beneficiaryPublicKey, "transferInitClaim.beneficiaryPublicKey", Require.MAX_TEXT);
         Require.present(senderGatewaySignaturePublicKey, "transferInitClaim.senderGatewaySignaturePublicKey");
         Require.present(receiverGatewaySignaturePublicKey, "transferInitClaim.receiverGatewaySignaturePublicKey");
-        Require.nonBlank(senderGatewayId, "transferInitClaim.senderGatewayId");
-        Require.nonBlank(recipientGatewayId, "transferInitClaim.recipientGatewayId");
-        Require.nonBlank(senderGatewayNetworkId, "transferInitClaim.senderGatewayNetworkId");
-        Require.nonBlank(recipientGatewayNetworkId, "transferInitClaim.recipientGatewayNetworkId");
+        Require.bounded(senderGatewayId, "transferInitClaim.senderGatewayId", Require.MAX_ID);
+        Require.bounded(recipientGatewayId, "transferInitClaim.recipientGatewayId", Require.MAX_ID);
+        Require.bounded(senderGatewayNetworkId, "transferInitClaim.senderGatewayNetworkId", Require.MAX_ID);
+        Require.bounded(recipientGatewayNetworkId, "transferInitClaim.recipientGatewayNetworkId", Require.MAX_ID);
     }
 }

@@ -109,7 +109,8 @@ public abstract class SessionMachine {
      * commits on its own, so a step that acted on it and then failed to commit (a crash, say) leaves the action done
      * and the log silent. Every action the ledger reports and the log does not know as ended is logged here (its
      * intent, when missing, and its result), so that every decision that follows (deadline, rollback, recovery,
-     * abort) rests on what the ledger really did. Nothing else happens: the input that follows decides.
+     * abort) rests on what the ledger really did. Nothing else happens: the input that follows decides. Only actions
+     * the ledger did are taken; one it refused changed nothing there.
      *
      * @param recorded the ledger's results for this session's actions, by action (absent: the ledger never acted)
      */
@@ -121,7 +122,10 @@ public abstract class SessionMachine {
         for (LedgerAction action : LedgerAction.values()) {
             LedgerResult result = recorded.get(action);
             Optional<LedgerState> logged = st.session.ledger(action);
-            if (result == null || (logged.isPresent() && logged.get().phase() != LedgerState.Phase.INITIATED)) {
+            // A refused action changed nothing on the ledger: it counts as not done, and the state machine meets the
+            // refusal again (and reacts to it) when it performs the action, which returns the stored result.
+            if (!(result instanceof LedgerResult.Done)
+                    || (logged.isPresent() && logged.get().phase() != LedgerState.Phase.INITIATED)) {
                 continue;
             }
             if (logged.isEmpty()) {

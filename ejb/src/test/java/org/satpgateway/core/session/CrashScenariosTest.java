@@ -85,4 +85,27 @@ class CrashScenariosTest {
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
+
+    /**
+     * The ledger refuses the lock (the asset is held by another transfer); the client crashes at each point of its
+     * run, the refusal among them (known to the ledger, not to the log). The session still ends, on both sides,
+     * with nothing moved.
+     */
+    @Test
+    void aRefusedLockEndsTheSessionWhereverTheClientCrashes() {
+        List<String> failures = new ArrayList<>();
+        for (long k = 1; k <= 30; k++) {
+            Simulation sim = new Simulation(Fixtures.order(SESSION, DEADLINE));
+            sim.nw1.assets.get(Fixtures.ASSET).state = FakeLedger.State.LOCKED;
+            sim.g1.crashAfterAtom = k;
+            sim.start().run(1000);
+            String label = "G1 crashed after atom " + k + " of a transfer whose lock is refused";
+            if (!sim.ended()) {
+                failures.add(label + ": did not end: " + Invariants.describe(sim));
+            } else if (sim.g1.session.status() != Status.ABORTED || sim.nw2.mints != 0 || sim.nw1.locks != 0) {
+                failures.add(label + ": " + Invariants.describe(sim));
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
 }

@@ -1,6 +1,7 @@
 package org.satpgateway.it.crash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,8 @@ import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.GatewayNode;
 import org.satpgateway.launcher.Layout;
+import org.satpgateway.launcher.Postgres;
+import org.satpgateway.launcher.PostgresLog;
 
 /**
  * Crash recovery on real processes: for each named crash point (docs/recovery.md), a transfer starts, the gateway
@@ -38,6 +41,8 @@ import org.satpgateway.launcher.Layout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashMatrixIT {
     private Embedded embedded;
+    /** The PostgreSQL server of both logs with {@code -Dsatp.crash.log=postgres}; null for H2 logs. */
+    private Postgres database;
     private GatewayClient g1;
     private GatewayClient g2;
     private final Map<String, Integer> agentPorts = new java.util.HashMap<>();
@@ -57,9 +62,18 @@ class CrashMatrixIT {
     @BeforeAll
     void start() throws Exception {
         Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("crash-" + System.nanoTime());
-        embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
-                Embedded.Options.freePorts(work).withSettings(Map.of("gateway.retry-base-ms", "1000"),
-                        Map.of("gateway.retry-base-ms", "1000")));
+        Layout layout = new Layout(Path.of(System.getProperty("satp.repository"))).check();
+        Embedded.Options options = Embedded.Options.freePorts(work).withSettings(Map.of("gateway.retry-base-ms", "1000"),
+                Map.of("gateway.retry-base-ms", "1000"));
+        boolean postgres = "postgres".equals(System.getProperty("satp.crash.log", "h2"));
+        if (postgres) {
+            database = Postgres.builder(work.resolve("pg-data")).start();
+            options = PostgresLog.options(options, Path.of(System.getProperty("satp.pgDriver")));
+        }
+        embedded = new Embedded(layout, options);
+        if (postgres) {
+            PostgresLog.use(embedded, layout, database);
+        }
         Path rules = CrashAgent.rules(work, p -> true);
         for (GatewayNode g : List.of(embedded.g1(), embedded.g2())) {
             agentPorts.put(g.name(), CrashAgent.attach(g, rules));
@@ -74,6 +88,9 @@ class CrashMatrixIT {
         summary.forEach(System.out::println);
         if (embedded != null) {
             embedded.close();
+        }
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -147,6 +164,10 @@ class CrashMatrixIT {
         String sessionId = id;
         awaitEnded(sessionId, Duration.ofSeconds(point.downPastDeadline() ? 180 : 120));
         long endedAt = System.nanoTime();
+        for (GatewayNode g : List.of(embedded.g1(), embedded.g2())) {
+            assertFalse(Files.readString(g.log()).contains("still in doubt"),
+                    () -> point + ": " + g.name() + " reported XA branches of its log left in doubt after its restart");
+        }
 
         JsonNode t1 = g1.transfer(sessionId).orElseThrow();
         JsonNode t2 = g2.transfer(sessionId).orElse(null);

@@ -30,6 +30,10 @@ record CrashPoint(String name, String gateway, String target, String condition, 
     static final String ENQUEUE = "CLASS org.satpgateway.ejb.messaging.JmsChannel\nMETHOD toPeer\n";
     static final String DELIVER = "CLASS org.satpgateway.ejb.messaging.PeerHttpChannel\nMETHOD deliver\n";
     static final String INTAKE = "CLASS org.satpgateway.ejb.messaging.PeerIntake\nMETHOD accept\n";
+    /** A log database's XA commit of a two-phase transaction: the branches are prepared, the decision is made. */
+    static final List<String> XA_COMMIT = List.of(
+            "CLASS org.h2.jdbcx.JdbcXAConnection\nMETHOD commit\nAT ENTRY\n",
+            "CLASS org.postgresql.xa.PGXAConnection\nMETHOD commit\nAT ENTRY\n");
     static final String QUEUED = "CLASS org.satpgateway.web.SatpMessageResource\nMETHOD receive\n"
             + "AFTER INVOKE org.satpgateway.ejb.messaging.PeerIntake.accept\n";
 
@@ -38,14 +42,20 @@ record CrashPoint(String name, String gateway, String target, String condition, 
         return arm != null ? arm : name;
     }
 
-    /** The Byteman script of this point. */
+    /** The Byteman script of this point: one rule, or one per class when the point has several targets. */
     String rule() {
         if (!hasRule()) {
             throw new IllegalStateException(name + " is a scenario: it has no rule of its own");
         }
-        return "RULE satp-crash " + name + "\n" + target + "IF \"" + name + "\".equals(System.getProperty(\"" + ARM
-                + "\"))\n   AND " + condition + "\n"
-                + "DO traceln(\"SATP-CRASH " + name + "\");\n   Runtime.getRuntime().halt(137)\nENDRULE\n";
+        String[] targets = target.split("\\|");
+        StringBuilder rules = new StringBuilder();
+        for (int i = 0; i < targets.length; i++) {
+            rules.append("RULE satp-crash ").append(name).append(targets.length > 1 ? " " + i : "").append("\n")
+                    .append(targets[i]).append("IF \"").append(name).append("\".equals(System.getProperty(\"")
+                    .append(ARM).append("\"))\n   AND ").append(condition).append("\n")
+                    .append("DO traceln(\"SATP-CRASH ").append(name).append("\");\n   Runtime.getRuntime().halt(137)\nENDRULE\n");
+        }
+        return rules.toString();
     }
 
     /** A scenario: it arms another point's rule, and may crash the other gateway too or crash again later. */
@@ -96,6 +106,12 @@ record CrashPoint(String name, String gateway, String target, String condition, 
         all.add(pastDeadline("G1", "EXTINGUISH", "G1 burned; its step did not commit, so its log does not know; it"
                 + " stays down past the deadline: it must ask the ledger, and go forward"));
         all.add(pastDeadline("G2", "ASSIGN", "G2 assigned; its step did not commit; it stays down past the deadline"));
+        for (String side : List.of("G1", "G2")) {
+            all.add(point(side + "-between-prepare-and-commit", side, String.join("|", XA_COMMIT), "!$2",
+                    side + " prepared both branches of its first step after the arming (log database and broker) and"
+                            + " halts before the log database commits: the branch stays in doubt until the"
+                            + " transaction manager recovers it at the restart"));
+        }
         all.add(point("G1-answering-recovery", "G1", ENQUEUE + "AT EXIT\n", "$1.contains(\"msgtype:recover-update-msg\\\"\")",
                 "G1 answers a recover-msg with recover-update-msg; not committed"));
         all.add(scenario("both-after-EXTINGUISH", "G1-after-EXTINGUISH", "G1", "G2", null,
@@ -149,5 +165,6 @@ record CrashPoint(String name, String gateway, String target, String condition, 
             "G2-after-CREATE", "G2-after-log-commit-ready-msg", "G2-after-ASSIGN",
             "G2-receiving-lock-assert-msg", "G1-queued-commit-ready-msg", "G1-after-enqueue-commit-prepare-msg",
             "G2-after-CREATE-down-past-deadline", "G1-after-EXTINGUISH-down-past-deadline", "both-after-EXTINGUISH",
+            "G2-between-prepare-and-commit",
             "G2-after-CREATE-then-G1-during-recovery");
 }

@@ -2,6 +2,7 @@ package org.satpgateway.it.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,7 @@ class MutualTlsIT {
                 embedded.g1().dataDir().resolve(PkiFiles.TRUST_STORE), "changeit".toCharArray(), "TLSv1.2");
         PeerClient client = new PeerClient(embedded.g2().peerEndpoint(), tls12, "TLSv1.2");
         IOException e = assertThrows(IOException.class, () -> client.post(MESSAGE));
+        assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, e, "the TLS 1.2 handshake is refused: " + e);
         System.out.println("[mutual-tls] TLS 1.2 client: " + e);
     }
 
@@ -111,6 +113,7 @@ class MutualTlsIT {
                 "changeit".toCharArray(), "TLSv1.3");
         PeerClient client = new PeerClient(embedded.g2().peerEndpoint(), anonymous);
         IOException e = assertThrows(IOException.class, () -> client.post(MESSAGE));
+        assertRefusedInTls(e);
         System.out.println("[mutual-tls] no client certificate: " + e);
     }
 
@@ -127,7 +130,19 @@ class MutualTlsIT {
                 stranger.resolve(PkiFiles.TRUST_STORE), "changeit".toCharArray(), "TLSv1.3");
         PeerClient client = new PeerClient(embedded.g2().peerEndpoint(), foreign);
         IOException e = assertThrows(IOException.class, () -> client.post(MESSAGE));
+        assertRefusedInTls(e);
         System.out.println("[mutual-tls] client certificate from bank-three: " + e);
+    }
+
+    /**
+     * A TLS 1.3 server refuses a client's certificate after the client's side of the handshake has finished: the
+     * client sees the connection end before any HTTP answer (or a TLS alert), never a refused connection or a status.
+     */
+    private static void assertRefusedInTls(IOException e) {
+        assertFalse(e instanceof java.net.ConnectException, "the peer listener was not reachable at all: " + e);
+        String text = String.valueOf(e.getMessage());
+        assertTrue(e instanceof javax.net.ssl.SSLException || text.contains("header parser received no bytes")
+                || text.contains("Connection reset"), "refused by the TLS layer, before any HTTP answer: " + e);
     }
 
     @Test
