@@ -25,7 +25,7 @@ public class UnexpectedFailureMapper implements ExceptionMapper<RuntimeException
         }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "incident " + incident, e);
-        return Problems.of(503, "Not processed", "the request was not processed and changed nothing; retry later"
-                + " (incident " + incident + ")");
+        return Response.fromResponse(Problems.of(503, "Not processed", "the request was not processed and changed"
+                + " nothing; retry later (incident " + incident + ")")).header("Retry-After", "5").build();
     }
 }

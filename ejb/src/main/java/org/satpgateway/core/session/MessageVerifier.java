@@ -24,7 +24,9 @@ public final class MessageVerifier {
         SatpMessage msg = in.message().message();
         MessageType type = msg.type();
         if (type.sender() != MessageType.Sender.EITHER && !type.sender().name().equals(peerRole.name())) {
-            return reject(SatpError.OUT_OF_SEQUENCE, type.shortName() + " is not sent by the " + peerRole.name().toLowerCase() + " gateway");
+            // not a late or early message: one the counterpart's role never sends (protocol.md, Errors: err_0.1.1)
+            return reject(SatpError.UNKNOWN_MESSAGE_TYPE, type.shortName() + " is not sent by the "
+                    + peerRole.name().toLowerCase(java.util.Locale.ROOT) + " gateway");
         }
         Optional<Rejection> signature = Jws.verifyDetached(in.payload(), in.message().signature(), s.peerKey());
         if (signature.isPresent()) {

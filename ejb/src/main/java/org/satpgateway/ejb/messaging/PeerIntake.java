@@ -1,7 +1,11 @@
 package org.satpgateway.ejb.messaging;
 
+import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Map;
@@ -33,6 +37,12 @@ public class PeerIntake {
 
     @EJB
     private PeerHttpChannel channel;
+
+    @EJB
+    private DeliveryKeys deliveryKeys;
+
+    @Resource
+    private TransactionSynchronizationRegistry transactions;
 
     /** Checks and queues one received message; empty when it is queued, else why it was refused. */
     public Optional<Rejection> accept(byte[] body, String deliveryKey) {
@@ -69,8 +79,24 @@ public class PeerIntake {
             channel.renewTls("the counterpart started recovery");
         }
         String key = deliveryKey == null || deliveryKey.isBlank() || deliveryKey.length() > 200 ? m.hash() : deliveryKey;
+        if (deliveryKeys.queued(key)) {
+            return Optional.empty(); // a repeated delivery: the message is on the inbound queue already
+        }
         jms.toInbound(new String(body, StandardCharsets.UTF_8), key, Map.of(
                 "satpType", m.message().type().shortName(), "satpSession", m.message().common().sessionId()));
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing before the commit
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    deliveryKeys.committed(key);
+                }
+            }
+        });
         return Optional.empty();
     }
 

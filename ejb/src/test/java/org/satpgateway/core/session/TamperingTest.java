@@ -119,7 +119,7 @@ class TamperingTest {
     void aMessageOfTheWrongRoleIsRefused() {
         SignedMessage wrongRole = sign(Fixtures.G2_KEY, new org.satpgateway.core.message.CommitPrepare(
                 Common.of(MessageType.COMMIT_PREPARE, g1.sessionId(), g1.transferContextId(), 4, g1.lastMessageHash(), now)));
-        assertRefused(client.receive(g1, decode(wrongRole.wire()), tick()), SatpError.OUT_OF_SEQUENCE, "err_0.2.1");
+        assertRefused(client.receive(g1, decode(wrongRole.wire()), tick()), SatpError.UNKNOWN_MESSAGE_TYPE, "err_0.1.1");
         assertStillAccepted();
     }
 
