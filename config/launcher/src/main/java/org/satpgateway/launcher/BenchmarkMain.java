@@ -12,7 +12,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * {@code config/benchmark.sh}: throughput, latency and recovery time of the embedded default on this machine.
@@ -132,7 +130,7 @@ public final class BenchmarkMain {
         Layout layout = Layout.ofRunningJar().check();
         Path out = s.out().toAbsolutePath();
         Path work = out.resolve("work");
-        deleteTree(work);
+        Folders.deleteTree(work);
         Files.createDirectories(work);
         List<String> jvm = new ArrayList<>(s.javaOptions());
         Embedded.Options o = Embedded.Options.freePorts(work).withJvmOptions(jvm);
@@ -727,16 +725,5 @@ public final class BenchmarkMain {
 
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

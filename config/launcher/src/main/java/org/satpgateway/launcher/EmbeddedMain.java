@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * {@code config/run-embedded.sh}: starts the embedded default (two brokers, two gateways), issues an asset on G1's
@@ -44,7 +42,7 @@ public final class EmbeddedMain {
             }
         }
         Layout layout = Layout.ofRunningJar().check();
-        deleteTree(work);
+        Folders.deleteTree(work);
         Embedded embedded = new Embedded(layout, Embedded.Options.standard(work));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -164,16 +162,5 @@ public final class EmbeddedMain {
     private static String describe(JsonNode a) {
         return a.path("assetId").asText() + " owner " + a.path("owner").asText() + ", " + a.path("amount").asLong()
                 + " units, " + a.path("state").asText();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

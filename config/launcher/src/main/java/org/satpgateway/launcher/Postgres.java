@@ -3,7 +3,6 @@ package org.satpgateway.launcher;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -343,7 +342,7 @@ public final class Postgres implements AutoCloseable {
         try (FileChannel lockFile = FileChannel.open(folder.resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
             if (!Files.exists(done)) {
-                deleteTree(target);
+                Folders.deleteTree(target);
                 Files.createDirectories(target);
                 try (InputStream archive = binaries(system, arch)) {
                     untarXz(archive, target);
@@ -394,21 +393,6 @@ public final class Postgres implements AutoCloseable {
                             (e.getMode() & 0100) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
-        }
-    }
-
-    private static void deleteTree(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (var paths = Files.walk(folder)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }

@@ -60,9 +60,35 @@ public final class JpaLogStore implements LogStore {
         index(sessionId).cancelTimeout();
     }
 
-    /** The session's index row, locked for this transaction so that steps of one session run one after another. */
+    /**
+     * The session's index row, locked for this transaction so that steps of one session run one after another. The
+     * wait for the lock is bounded (H2: its lock timeout; PostgreSQL: {@value #LOCK_TIMEOUT} for this transaction): a
+     * row held by an XA branch left in doubt fails this session's steps, which are retried and recorded, and stalls
+     * nothing else.
+     */
     public Optional<SessionEntity> lock(String sessionId) {
+        if (postgres()) {
+            em.createNativeQuery("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'").executeUpdate();
+        }
         return Optional.ofNullable(em.find(SessionEntity.class, sessionId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    /** How long a step waits for its session's row lock on PostgreSQL (which waits for ever by default). */
+    static final String LOCK_TIMEOUT = "15s";
+    private static volatile Boolean postgres;
+
+    private boolean postgres() {
+        Boolean known = postgres;
+        if (known == null) {
+            try {
+                java.sql.Connection c = em.unwrap(java.sql.Connection.class);
+                known = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            } catch (java.sql.SQLException | RuntimeException e) {
+                known = false;
+            }
+            postgres = known;
+        }
+        return known;
     }
 
     /** How many entries the session's log holds now, in this transaction; 0 for an unknown session. */

@@ -3,8 +3,6 @@ package org.satpgateway.ejb.messaging;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -21,6 +19,7 @@ import org.satpgateway.core.message.Recover;
 import org.satpgateway.core.message.SatpMessage;
 import org.satpgateway.core.message.TransferProposal;
 import org.satpgateway.ejb.config.GatewayContext;
+import org.satpgateway.ejb.step.AfterCommit;
 
 /**
  * The door of {@code POST /satp/v1/messages}: a message that is malformed, too large, of an unknown type or not
@@ -84,19 +83,7 @@ public class PeerIntake {
         }
         jms.toInbound(new String(body, StandardCharsets.UTF_8), key, Map.of(
                 "satpType", m.message().type().shortName(), "satpSession", m.message().common().sessionId()));
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing before the commit
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    deliveryKeys.committed(key);
-                }
-            }
-        });
+        AfterCommit.run(transactions, () -> deliveryKeys.committed(key));
         return Optional.empty();
     }
 

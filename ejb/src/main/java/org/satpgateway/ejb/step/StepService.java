@@ -5,8 +5,6 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -386,19 +384,7 @@ public class StepService {
 
     /** Runs {@code action} once the step's transaction has committed; never when it rolls back. */
     private void afterCommit(Runnable action) {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing to do before the commit
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    action.run();
-                }
-            }
-        });
+        AfterCommit.run(transactions, action);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
