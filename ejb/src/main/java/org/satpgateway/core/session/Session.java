@@ -130,6 +130,18 @@ public record Session(
                 : started(LedgerAction.ASSIGN) || lastSequence >= MessageType.COMMIT_FINAL.code();
     }
 
+    /**
+     * True once a step of this session may have acted on this gateway's ledger, committed or not: the step that
+     * locks (G1, on ack-commence-msg, after it sent transfer-commence-msg) or mints (G2, on commit-prepare-msg, after
+     * it sent assertion-receipt-msg) may have run. Before that, the ledger knows nothing of the session and need not
+     * be asked.
+     */
+    public boolean mayHaveActed() {
+        return role == Role.CLIENT
+                ? lastSequence >= MessageType.TRANSFER_COMMENCE.code()
+                : lastSequence >= MessageType.ASSERTION_RECEIPT.code();
+    }
+
     /** True when this side did (or may have done) the ledger action a rollback must undo: lock or mint. */
     public boolean holdsUndoable() {
         LedgerAction action = role == Role.CLIENT ? LedgerAction.LOCK : LedgerAction.CREATE;

@@ -294,10 +294,10 @@ public class StepService {
          * Asks the ledger what it holds for the session and logs what the log does not know yet, before the step's
          * input is fed in ({@link SessionMachine#reconcile}): the ledger commits on its own, so a step that acted on
          * it and did not commit leaves the action done and the log silent. No decision of the step rests on the log
-         * alone.
+         * alone. Not asked before the session could have acted on it ({@link Session#mayHaveActed}).
          */
         Session reconcile(Session s) {
-            if (s.status().terminal()) {
+            if (s.status().terminal() || !s.mayHaveActed()) {
                 return s;
             }
             Map<LedgerAction, LedgerResult> recorded = gateway.ledgerConnector().recorded(s.sessionId());

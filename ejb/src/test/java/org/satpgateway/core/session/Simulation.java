@@ -157,7 +157,7 @@ final class Simulation {
         void step(SignedMessage consumed, Function<Session, Transition> input) {
             tx = new Tx(session);
             try {
-                if (tx.session != null && !tx.session.status().terminal()) {
+                if (tx.session != null && !tx.session.status().terminal() && tx.session.mayHaveActed()) {
                     carry(machine.reconcile(tx.session, connector.recorded(tx.session.sessionId()), now));
                 }
                 carry(input.apply(tx.session));
