@@ -142,7 +142,8 @@ public final class GatewayNode implements AutoCloseable {
                 "--rootdir", rootDir().toString(), "--port", Integer.toString(httpPort),
                 "--systemproperties", props.toString()));
         if (initialised()) {
-            cmd.addAll(List.of("--prebootcommandfile", layout.payaraCommands("preboot-restart.asadmin").toString()));
+            cmd.addAll(List.of("--prebootcommandfile", layout.payaraCommands("preboot-restart.asadmin").toString(),
+                    "--postbootcommandfile", layout.payaraCommands("postboot-restart.asadmin").toString()));
         } else {
             Path postboot = dir.resolve("postboot-first.asadmin");
             Files.writeString(postboot, Files.readString(layout.payaraCommands("postboot-first.asadmin"))

@@ -11,6 +11,9 @@ import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.satpgateway.ejb.config.GatewayContext;
@@ -39,6 +42,9 @@ public class TimeoutCoordinator {
     @EJB
     private RecoveryCoordinator recovery;
 
+    /** Sessions whose timeout step failed lately: retried with a growing pause, and logged now and then. */
+    private final Map<String, Failing> failing = new ConcurrentHashMap<>();
+
     @PostConstruct
     void start() {
         timers.createIntervalTimer(2000, PERIOD_MILLIS, new TimerConfig("session timeouts", false));
@@ -53,12 +59,40 @@ public class TimeoutCoordinator {
             return;
         }
         List<String> due = steps.dueSessions(BATCH);
+        failing.keySet().retainAll(due);
+        long now = System.nanoTime();
         for (String sessionId : due) {
+            Failing f = failing.get(sessionId);
+            if (f != null && now < f.nextAttempt) {
+                continue;
+            }
             try {
                 steps.timeout(sessionId);
+                if (f != null) {
+                    failing.remove(sessionId);
+                    LOG.info(() -> "timeout step of session " + sessionId + " succeeded after " + f.failures + " failure(s)");
+                }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "timeout step of session " + sessionId + " failed; it will be retried", e);
+                Failing next = Failing.after(f, now);
+                failing.put(sessionId, next);
+                if (next.failures == 1 || next.failures % 10 == 0) {
+                    LOG.log(Level.WARNING, "timeout step of session " + sessionId + " failed " + next.failures
+                            + " time(s) (a ledger or database that is down, say); retried in " + Failing.delaySeconds(next.failures())
+                            + " s", e);
+                }
             }
+        }
+    }
+
+    /** A session's run of failed timeout steps, and when to try again (1, 2, 4 ... 60 s after the last failure). */
+    private record Failing(int failures, long nextAttempt) {
+        static Failing after(Failing before, long now) {
+            int n = before == null ? 1 : before.failures + 1;
+            return new Failing(n, now + TimeUnit.SECONDS.toNanos(delaySeconds(n)));
+        }
+
+        static long delaySeconds(int failures) {
+            return Math.min(60, 1L << Math.min(failures - 1, 6));
         }
     }
 }
