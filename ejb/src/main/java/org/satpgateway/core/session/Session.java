@@ -40,7 +40,8 @@ import org.satpgateway.core.message.TransferProposal;
  * @param lockExpiration when the lock asserted in lock-assert-msg expires, or null before it was sent (received)
  * @param received hashes of every message received from the counterpart (duplicate detection by content, whatever
  *     came since)
- * @param replies for a received message, this gateway's message that answered it, as transmitted
+ * @param replies for a received recovery or rollback message, this gateway's message that answered it, as
+ *     transmitted (a chain message's answer is this gateway's next chain message; only the last is kept)
  * @param awaitingAnswer hash of the counterpart's last message outside the chain (a recovery or rollback message)
  *     that this gateway has not answered yet
  * @param unansweredRecoverWire this gateway's last recover-msg as transmitted, until the counterpart answers it

@@ -288,15 +288,13 @@ public final class SessionLog {
             MessageType.RECOVER, MessageType.RECOVER_UPDATE, MessageType.RECOVER_UPDATE_ACK);
 
     /**
-     * Records which received message a sent one answers: a chain message answers the counterpart's chain message it
-     * names in {@code hashPrevMessage}; a recovery or rollback answer answers the counterpart's message it names, or
-     * the last one that waits for an answer.
+     * Records which received message a sent recovery or rollback answer answers: the counterpart's message it names,
+     * or the last one that waits for an answer. (A chain message answers the chain message it names in
+     * {@code hashPrevMessage}; the session keeps only the last one it sent, which is all a duplicate may need.)
      */
     private static void rememberReply(Session.Builder b, SatpMessage msg, SignedMessage m) {
         String answered = null;
-        if (msg.type().inChain()) {
-            answered = msg.common().hashPrevMessage();
-        } else if (msg instanceof RecoverUpdate u) {
+        if (msg instanceof RecoverUpdate u) {
             answered = u.hashRecoverMessage();
         } else if (msg instanceof RecoverUpdateAck a) {
             answered = a.hashRecoverUpdateMessage();

@@ -354,8 +354,9 @@ public abstract class SessionMachine {
      */
     private Transition duplicate(Session s, String hash, Instant now) {
         String reply = s.replies().get(hash);
-        if (reply != null && decode(reply).message().type().inChain() && !reply.equals(s.pendingWire())) {
-            reply = null;
+        String pending = s.pendingWire();
+        if (reply == null && pending != null && hash.equals(decode(pending).message().common().hashPrevMessage())) {
+            reply = pending;
         }
         if (reply == null && s.rollbackWire() != null) {
             reply = s.rollbackWire();
