@@ -2,8 +2,10 @@ package org.satpgateway.core.session;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.Decoded;
@@ -42,8 +44,8 @@ public final class RecoveryPlanner {
      * back) or that its time passed (an expired lock); any other refusal means the two logs disagree, and an
      * operator is told.
      */
-    private static final java.util.Set<SatpError> PASSED_OVER = java.util.EnumSet.of(SatpError.SESSION_CLOSED,
-            SatpError.OUT_OF_SEQUENCE, SatpError.LOCK_EXPIRED);
+    private static final Set<SatpError> PASSED_OVER = EnumSet.of(SatpError.SESSION_CLOSED, SatpError.OUT_OF_SEQUENCE,
+            SatpError.LOCK_EXPIRED);
 
     private final SessionMachine machine;
     private final MessageSigner signer;

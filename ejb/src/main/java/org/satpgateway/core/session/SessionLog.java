@@ -255,12 +255,11 @@ public final class SessionLog {
                     b.counterpartLacksLast = msg.common().sequenceNumber() < b.lastSequence;
                     if (((RecoverUpdate) msg).hashRecoverMessage().equals(b.lastRecoverHash)) {
                         b.unansweredRecoverWire = null;
-                    }
-                    if (b.announcedKey != null
-                            && ((org.satpgateway.core.message.RecoverUpdate) msg).hashRecoverMessage().equals(b.lastRecoverHash)) {
-                        // the counterpart answered the recover-msg that announced the key: it checks with it now
-                        b.ownKey = b.announcedKey;
-                        b.announcedKey = null;
+                        if (b.announcedKey != null) {
+                            // the counterpart answered the recover-msg that announced the key: it checks with it now
+                            b.ownKey = b.announcedKey;
+                            b.announcedKey = null;
+                        }
                     }
                 }
             }
