@@ -454,8 +454,9 @@ public final class ChaosMain {
             clients.submit(() -> {
                 for (int n = next.getAndIncrement(); n < transfers.size(); n = next.getAndIncrement()) {
                     Transfer t = transfers.get(n);
-                    if (stopping || System.nanoTime() > loadDeadline) {
-                        t.notAccepted = "not submitted: the load's time (--load-timeout) was up";
+                    if (stopping || System.nanoTime() > loadDeadline || lostGateway != null) {
+                        t.notAccepted = lostGateway != null ? "not submitted: a gateway did not come back (" + lostGateway + ")"
+                                : "not submitted: the load's time (--load-timeout) was up";
                         continue;
                     }
                     try {
@@ -491,7 +492,7 @@ public final class ChaosMain {
         long backoff = 250;
         String last = "no attempt";
         t.submittedAt = System.currentTimeMillis();
-        while (!stopping && System.nanoTime() < deadline) {
+        while (!stopping && lostGateway == null && System.nanoTime() < deadline) {
             t.attempts++;
             long wait = backoff;
             try {
@@ -528,7 +529,7 @@ public final class ChaosMain {
     /** Waits for G1's final job event; asks G1 directly now and then (the event may have come before a restart). */
     private void awaitEndOnG1(Transfer t) throws Exception {
         long until = t.acceptedAt + settings.deadline().plus(END_GRACE).toMillis();
-        while (!stopping && System.currentTimeMillis() < until) {
+        while (!stopping && lostGateway == null && System.currentTimeMillis() < until) {
             try {
                 t.endedOnG1DuringLoad = events.awaitEnd(t.jobId,
                         Duration.ofMillis(Math.max(1, Math.min(10_000, until - System.currentTimeMillis())))).state();
