@@ -41,7 +41,19 @@ public final class GatewayClient {
     /** True when the gateway's application answers and is ready ({@code /health/ready}: start-up recovery has run). */
     public boolean ready() {
         try {
-            return get("api/v1/version").status() == 200 && get("health/ready").status() == 200;
+            return answering() && get("health/ready").status() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /**
+     * True once the application answers on the back-office listener, ready or not (during a restart the listener
+     * stays closed until the application is loaded).
+     */
+    public boolean answering() {
+        try {
+            return get("api/v1/version").status() == 200;
         } catch (IOException notYet) {
             return false;
         }

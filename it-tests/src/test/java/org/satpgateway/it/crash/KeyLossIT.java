@@ -173,7 +173,7 @@ class KeyLossIT {
             Thread.sleep(200);
         }
         assertTrue(Files.exists(data.resolve(PkiFiles.SIGNING_REQUEST)), "a signing request for the new key");
-        while (!g1.get("api/v1/version").ok() && System.nanoTime() < deadline) {
+        while (!g1.answering() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         Thread.sleep(3000);
