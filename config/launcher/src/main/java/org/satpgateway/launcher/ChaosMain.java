@@ -1002,7 +1002,7 @@ public final class ChaosMain {
             login.setProperty("user", "sa");
             login.setProperty("password", "sa");
             List<String> branches = new ArrayList<>();
-            try (java.sql.Connection c = driver.connect("jdbc:h2:file:" + database + ";IFEXISTS=TRUE", login);
+            try (java.sql.Connection c = driver.connect("jdbc:h2:file:" + database + ";IFEXISTS=TRUE;WRITE_DELAY=0", login);
                     Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("SELECT TRANSACTION_NAME, TRANSACTION_STATE FROM INFORMATION_SCHEMA.IN_DOUBT")) {
                 while (r.next()) {

@@ -1,18 +1,18 @@
 package org.satpgateway.core.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.satpgateway.core.session.Transitions.accepted;
+import static org.satpgateway.core.session.Transitions.decode;
+import static org.satpgateway.core.session.Transitions.sent;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.SignedMessage;
 import org.satpgateway.core.ledger.LedgerAction;
 import org.satpgateway.core.ledger.LedgerResult;
@@ -95,19 +95,6 @@ class LockExpiryTest {
             s = run(m, s, m.onLedgerResult(s, r, now), ledger);
         }
         return s;
-    }
-
-    private static Transition.Accepted accepted(Transition t) {
-        return assertInstanceOf(Transition.Accepted.class, t, () -> "expected acceptance, got " + t);
-    }
-
-    private static SignedMessage sent(Transition.Accepted a) {
-        return a.effects().stream().filter(Effect.Send.class::isInstance).map(e -> ((Effect.Send) e).message())
-                .reduce((x, y) -> y).orElseThrow();
-    }
-
-    private static Decoded.Message decode(SignedMessage m) {
-        return assertInstanceOf(Decoded.Message.class, Fixtures.CODEC.decode(m.wire().getBytes(StandardCharsets.UTF_8)));
     }
 
     private Instant tick() {

@@ -1,17 +1,18 @@
 package org.satpgateway.core.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.satpgateway.core.session.Transitions.accepted;
+import static org.satpgateway.core.session.Transitions.decode;
+import static org.satpgateway.core.session.Transitions.sent;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.satpgateway.core.SatpError;
-import org.satpgateway.core.codec.Decoded;
 import org.satpgateway.core.codec.MessageSigner;
 import org.satpgateway.core.codec.SignedMessage;
 import org.satpgateway.core.crypto.GatewayKeyPair;
@@ -185,23 +186,6 @@ class TamperingTest {
         Transition.Rejected r = assertInstanceOf(Transition.Rejected.class, t, () -> "expected a rejection, got " + t);
         assertEquals(error, r.rejection().error(), r.rejection().toString());
         assertEquals(code, r.rejection().code(), r.rejection().toString());
-    }
-
-    private static Transition.Accepted accepted(Transition t) {
-        return assertInstanceOf(Transition.Accepted.class, t, () -> "expected acceptance, got " + t);
-    }
-
-    private static SignedMessage sent(Transition.Accepted a) {
-        return a.effects().stream().filter(Effect.Send.class::isInstance).map(e -> ((Effect.Send) e).message())
-                .reduce((x, y) -> y).orElseThrow();
-    }
-
-    private static Decoded.Message decode(SignedMessage m) {
-        return decode(m.wire());
-    }
-
-    private static Decoded.Message decode(String wire) {
-        return assertInstanceOf(Decoded.Message.class, Fixtures.CODEC.decode(wire.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static SignedMessage sign(GatewayKeyPair key, SatpMessage m) {
