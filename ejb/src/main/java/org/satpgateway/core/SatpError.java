@@ -43,7 +43,9 @@ public enum SatpError {
     KEY_NOT_AUTHORISED("err_0.2.5", 403, "Key not authorised"),
     MALFORMED_MESSAGE("err_0.2.6", 400, "Malformed message"),
     INVALID_CLAIM("err_0.2.7", 422, "Invalid assertion claim"),
-    LEDGER_FAILURE("err_0.2.8", 500, "Ledger action failed");
+    LEDGER_FAILURE("err_0.2.8", 500, "Ledger action failed"),
+    /** The message passed every check and its step failed for a reason retrying does not cure; nothing changed. */
+    UNPROCESSABLE("err_0.2.9", 500, "Message could not be processed");
 
     /** Prefix of the problem {@code type} URI. */
     public static final String TYPE_PREFIX = "urn:ietf:params:satp:core:error:";

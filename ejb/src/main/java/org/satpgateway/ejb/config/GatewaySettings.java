@@ -32,7 +32,8 @@ public record GatewaySettings(
         Duration defaultDeadline,
         int maxRetries,
         String ledgerUrl,
-        boolean ledgerIssuing) {
+        boolean ledgerIssuing,
+        int inboundDeliveryAttempts) {
 
     /**
      * The files of mutual TLS and of the signing certificate (docs/security.md): the gateway's TLS key store, the
@@ -83,7 +84,8 @@ public record GatewaySettings(
                 Duration.ofSeconds(c.getOptionalValue("gateway.default-deadline-s", Long.class).orElse(300L)),
                 c.getOptionalValue("gateway.max-retries", Integer.class).orElse(5),
                 ledgerUrl,
-                c.getOptionalValue("gateway.ledger.issuing", Boolean.class).orElse(false));
+                c.getOptionalValue("gateway.ledger.issuing", Boolean.class).orElse(false),
+                c.getOptionalValue("gateway.inbound.delivery-attempts", Integer.class).orElse(5));
     }
 
     private static Path path(Config c, String key, Path fallback) {

@@ -10,7 +10,8 @@ import java.util.Map;
  * The delivery keys ({@code Idempotency-Key}) of the messages the door put on the inbound queue lately, kept once
  * their transaction committed. A repeated delivery (the counterpart did not see the 202, say) is answered 202 again
  * and not queued twice: it is already durably there. The broker's duplicate detection stays as the line behind this
- * one (after a restart this memory is empty), and the session's log decides what a duplicate changes: nothing.
+ * one (after a restart this memory is empty; the door's send drops a repeated key there), and the session's log
+ * decides what a duplicate changes: nothing.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -32,7 +33,7 @@ public class DeliveryKeys {
         return recent.containsKey(key);
     }
 
-    /** Records a key whose message is durably on the inbound queue. */
+    /** Records a key whose message is durably on the inbound queue (its send returned). */
     public synchronized void committed(String key) {
         recent.put(key, Boolean.TRUE);
     }

@@ -2,6 +2,8 @@ package org.satpgateway.ejb.messaging;
 
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -40,7 +42,11 @@ public class JmsChannel {
         send(false, OUTBOUND, wire, deliveryKey, properties, null, null);
     }
 
-    /** Queues a message received from the counterpart for its step. A repeat of a delivery key is dropped. */
+    /**
+     * Queues a message received from the counterpart for its step. A repeat of a delivery key is dropped: silently
+     * when sent outside a transaction (the door), by aborting the transaction inside one.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public void toInbound(String wire, String deliveryKey, Map<String, String> properties) {
         send(false, INBOUND, wire, deliveryKey, properties, null, null);
     }

@@ -1,9 +1,9 @@
 package org.satpgateway.ejb.messaging;
 
-import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
-import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Map;
@@ -19,14 +19,19 @@ import org.satpgateway.core.message.Recover;
 import org.satpgateway.core.message.SatpMessage;
 import org.satpgateway.core.message.TransferProposal;
 import org.satpgateway.ejb.config.GatewayContext;
-import org.satpgateway.ejb.step.AfterCommit;
 
 /**
  * The door of {@code POST /satp/v1/messages}: a message that is malformed, too large, of an unknown type or not
  * signed by the counterpart is refused here, before any SATP processing; a good one is put on the inbound queue,
  * durably, before the caller answers 202.
+ *
+ * <p>The door runs outside any transaction: its one effect is the send, which is durable when it returns
+ * (persistent, blocking), and a send outside a transaction that repeats a delivery key the broker has seen is
+ * dropped by the broker's duplicate detection without an error, so a repeated delivery is answered 202 also after
+ * a restart (inside a transaction the broker would abort the commit, and the sender would get 503).
  */
 @Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class PeerIntake {
     @EJB
     private GatewayContext gateway;
@@ -39,9 +44,6 @@ public class PeerIntake {
 
     @EJB
     private DeliveryKeys deliveryKeys;
-
-    @Resource
-    private TransactionSynchronizationRegistry transactions;
 
     /** Checks and queues one received message; empty when it is queued, else why it was refused. */
     public Optional<Rejection> accept(byte[] body, String deliveryKey) {
@@ -83,7 +85,7 @@ public class PeerIntake {
         }
         jms.toInbound(new String(body, StandardCharsets.UTF_8), key, Map.of(
                 "satpType", m.message().type().shortName(), "satpSession", m.message().common().sessionId()));
-        AfterCommit.run(transactions, () -> deliveryKeys.committed(key));
+        deliveryKeys.committed(key);
         return Optional.empty();
     }
 

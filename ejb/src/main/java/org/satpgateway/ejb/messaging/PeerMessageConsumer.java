@@ -1,5 +1,6 @@
 package org.satpgateway.ejb.messaging;
 
+import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
@@ -7,15 +8,20 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.TextMessage;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
+import java.util.logging.Logger;
+import org.satpgateway.ejb.config.GatewayContext;
 import org.satpgateway.ejb.step.StepService;
 import org.satpgateway.ejb.timer.RecoveryCoordinator;
 
 /**
  * Takes each signed SATP message the counterpart delivered ({@code satp.inbound}) and runs its step in the
- * container's XA transaction. It only unwraps, delegates and rethrows: a step that fails rolls back everything (its
- * reason is recorded apart, see {@link StepFailures}), the message is redelivered, and after the broker's attempts it
- * lands in the dead-letter queue with its original address.
+ * container's XA transaction. A step that fails rolls back everything (its reason is recorded apart, see
+ * {@link StepFailures}, also when it is the commit that fails), the message is redelivered, and after the broker's
+ * attempts it lands in the dead-letter queue with its original address. On the last delivery, a failure that does
+ * not pass by itself (see {@link StepFailures#passing}) is decided once: the counterpart gets {@code err_0.2.9} for
+ * its message ({@link StepService#unprocessable}), so it does not wait for an answer that will never come.
  */
 @MessageDriven(name = "PeerMessageConsumer", activationConfig = {
         @ActivationConfigProperty(propertyName = "destination", propertyValue = JmsChannel.INBOUND),
@@ -24,6 +30,7 @@ import org.satpgateway.ejb.timer.RecoveryCoordinator;
         @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
         @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000")})
 public class PeerMessageConsumer implements MessageListener {
+    private static final Logger LOG = Logger.getLogger(PeerMessageConsumer.class.getName());
     /** How long a step waits for start-up recovery before its message goes back to the queue. */
     private static final Duration STARTUP_WAIT = Duration.ofMinutes(3);
 
@@ -36,17 +43,43 @@ public class PeerMessageConsumer implements MessageListener {
     @EJB
     private RecoveryCoordinator recovery;
 
+    @EJB
+    private GatewayContext gateway;
+
+    @Resource
+    private TransactionSynchronizationRegistry transactions;
+
     @Override
     public void onMessage(Message message) {
+        StepFailures.Delivery delivery = StepFailures.Delivery.of(JmsChannel.INBOUND, message);
+        StepFailures.CommitWatch watch = new StepFailures.CommitWatch(failures, delivery);
+        transactions.registerInterposedSynchronization(watch);
+        // read before the step: once it failed, the transaction is marked for rollback and refuses REQUIRED calls
+        int lastDelivery = gateway.settings().inboundDeliveryAttempts();
+        String wire = null;
         try {
             if (!recovery.awaitReady(STARTUP_WAIT)) {
-                throw new IllegalStateException("start-up recovery has not finished after " + STARTUP_WAIT
+                throw new StepFailures.NotReady("start-up recovery has not finished after " + STARTUP_WAIT
                         + "; the message waits on the inbound queue");
             }
-            steps.receive(text(message));
+            wire = text(message);
+            steps.receive(wire);
         } catch (RuntimeException e) {
-            failures.record(JmsChannel.INBOUND, message, e);
+            watch.threw();
+            failures.record(delivery, StepFailures.describe(e));
+            if (wire != null && delivery.count() == lastDelivery
+                    && !StepFailures.passing(e)) {
+                answerUnprocessable(wire, delivery, e);
+            }
             throw e;
+        }
+    }
+
+    private void answerUnprocessable(String wire, StepFailures.Delivery delivery, RuntimeException failure) {
+        try {
+            steps.unprocessable(wire, StepFailures.describe(failure));
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "could not answer the counterpart that " + delivery + " cannot be processed: " + e);
         }
     }
 

@@ -3,6 +3,8 @@ package org.satpgateway.ejb.step;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -157,6 +159,36 @@ public class StepService {
             switchPeerKey(current, r, now);
         }
         run.carryStep(sessionId, s, current, t);
+    }
+
+    /**
+     * A peer message whose step failed on its last delivery for a reason that retrying does not cure
+     * ({@code PeerMessageConsumer}): it is kept in the rejected-message log with the reason and answered with
+     * {@code err_0.2.9}, in a transaction of its own. The session is neither locked nor changed (its row may be what
+     * failed). The counterpart decides as for any refusal of its pending message: it rolls back where the protocol
+     * still allows it and alerts its operators where it does not. The answer names an incident, not the reason: the
+     * reason stays here.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void unprocessable(String wire, String reason) {
+        lease.fence(em);
+        Instant now = gateway.clock().instant();
+        Decoded d = gateway.codec().decode(wire.getBytes(StandardCharsets.UTF_8));
+        if (!(d instanceof Decoded.Message in)) {
+            return; // a message the codec refuses is answered by its step, which does not fail on it
+        }
+        SatpMessage msg = in.message().message();
+        String incident = UUID.randomUUID().toString();
+        LOG.warning(() -> "gave up on " + msg.type().shortName() + " of session " + msg.common().sessionId()
+                + " (incident " + incident + "): " + reason);
+        String kept = "incident " + incident + ": " + reason;
+        keepRejected(msg.common().sessionId(), Rejection.of(SatpError.UNPROCESSABLE,
+                kept.length() > 1000 ? kept.substring(0, 1000) : kept), wire, now);
+        if (msg.type() != MessageType.ERROR) {
+            send(gateway.server().errorFor(in, Rejection.of(SatpError.UNPROCESSABLE, "the step of this message failed"
+                    + " on every delivery for a reason that retrying does not cure; nothing changed (incident "
+                    + incident + ")"), now));
+        }
     }
 
     /**

@@ -16,8 +16,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.jboss.byteman.agent.submit.ScriptText;
+import org.jboss.byteman.agent.submit.Submit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.satpgateway.it.support.Transfers;
@@ -196,6 +200,61 @@ class CrashMatrixIT {
         summary.add(String.format("[crash] %-46s G1 %-11s G2 %-11s restart->ready %5d ms, ready->ended %6d ms,"
                 + " recovery entries G1 %d G2 %d", point.name(), s1, s2, (readyAt - restartAt) / 1_000_000,
                 (endedAt - readyAt) / 1_000_000, t1.path("recoveries").size(), t2 == null ? 0 : t2.path("recoveries").size()));
+    }
+
+    /**
+     * A peer message whose step fails on every delivery for a reason retrying does not cure (a rule added to G2's
+     * running JVM throws in the step of this transfer's transfer-commence-msg): on the broker's last delivery G2
+     * answers {@code err_0.2.9} instead of leaving G1 to wait, the message goes to the dead-letter queue with its
+     * failures recorded, and G1 rolls the transfer back (nothing was locked yet). Runs with the CI set and with all.
+     */
+    @Test
+    void aMessageWhoseStepFailsOnEveryDeliveryIsAnswered() throws Exception {
+        String set = System.getProperty("satp.crash.set", "ci");
+        Assumptions.assumeTrue(set.equals("ci") || set.equals("all"), "runs with the CI set and with all points");
+        String asset = "bond-" + UUID.randomUUID();
+        String context = "unprocessable-" + asset;
+        assertEquals(201, g1.issue(asset, Transfers.ALICE, 100).status());
+        long supplyBefore = g1.totalSupply() + g2.totalSupply();
+        ScriptText rule = new ScriptText("unprocessable.btm", "RULE satp-unprocessable\n"
+                + "CLASS org.satpgateway.ejb.step.StepService\nMETHOD receive(String)\nAT ENTRY\n"
+                + "IF $1.contains(\"" + context + "\") AND $1.contains(\"transfer-commence-msg\")\n"
+                + "DO throw new java.lang.IllegalStateException(\"a step that fails on every delivery (test rule)\")\n"
+                + "ENDRULE\n");
+        Submit agent = new Submit("127.0.0.1", agentPorts.get(embedded.g2().name()));
+        agent.addScripts(List.of(rule));
+        try {
+            GatewayClient.Answer a = g1.submit(Transfers.job(asset, 100, context));
+            assertEquals(202, a.status(), () -> String.valueOf(a.body()));
+            String id = a.body().path("id").asText();
+            awaitEnded(id, Duration.ofSeconds(120));
+            JsonNode t1 = g1.transfer(id).orElseThrow();
+            assertTrue(java.util.Set.of("ROLLED_BACK", "ABORTED").contains(t1.path("state").asText()), () -> "G1 " + t1);
+            boolean answered = false;
+            for (JsonNode e : t1.path("history")) {
+                answered |= e.path("type").asText().startsWith("error-msg@");
+            }
+            assertTrue(answered, () -> "G1 logged G2's error-msg: " + t1);
+            JsonNode source = g1.asset(asset).orElseThrow();
+            assertEquals("FREE", source.path("state").asText(), "the asset was never locked, or was unlocked");
+            assertEquals(Transfers.ALICE, source.path("owner").asText());
+            assertTrue(g2.asset(asset).isEmpty() || "BURNED".equals(g2.asset(asset).get().path("state").asText()),
+                    "nothing minted on G2's ledger, or burned again");
+            assertEquals(supplyBefore, g1.totalSupply() + g2.totalSupply(), "total supply unchanged");
+            JsonNode failed = g2.get("api/v1/admin/step-failures?limit=1000").body();
+            long lastDeliveries = 0;
+            for (JsonNode f : failed) {
+                if (id.equals(f.path("sessionId").asText()) && f.path("deliveryCount").asInt() == 5) {
+                    lastDeliveries++;
+                    assertTrue(f.path("reason").asText().contains("a step that fails on every delivery"), f::toString);
+                }
+            }
+            assertTrue(lastDeliveries >= 1, () -> "G2 recorded the last delivery's failure: " + failed);
+            summary.add(String.format("[crash] %-46s G1 %-11s (answered err_0.2.9 on the last delivery)",
+                    "G2-step-fails-on-every-delivery", t1.path("state").asText()));
+        } finally {
+            agent.deleteScripts(List.of(rule));
+        }
     }
 
     /** Arms one point's rule in a gateway's running JVM (a system property set through the Byteman agent). */

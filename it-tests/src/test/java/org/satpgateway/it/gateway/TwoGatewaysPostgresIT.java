@@ -60,7 +60,8 @@ class TwoGatewaysPostgresIT {
                 for (String db : List.of("satplog_g1", "satplog_g2")) {
                     assertEquals(11, messageRows(pg, db, id), db + ": the eleven messages of the session");
                 }
-                duplicatesChangeNothing(pg, PeerClient.as(embedded.g1(), embedded.g2()), g1, g2, id);
+                PeerClient asG1 = PeerClient.as(embedded.g1(), embedded.g2());
+                String[] delivered = duplicatesChangeNothing(pg, asG1, g1, g2, id);
                 String statements = Files.readString(pg.log(), StandardCharsets.ISO_8859_1);
                 assertTrue(statements.contains("PREPARE TRANSACTION"), "two-phase commit: prepare");
                 assertTrue(statements.contains("COMMIT PREPARED"), "two-phase commit: commit of the prepared branch");
@@ -73,6 +74,8 @@ class TwoGatewaysPostgresIT {
                 assertFalse(Files.readString(embedded.g2().log()).contains("ClassNotFoundException: org.postgresql"),
                         "the driver is there at the restart");
                 String second = transfer(g1, g2);
+                assertEquals(202, asG1.deliver(delivered[0], delivered[1]).status(), "a delivery key taken before the"
+                        + " restart (the door's memory of keys is empty now): the broker drops the repeat, 202");
                 assertEquals(0, pg.preparedTransactions(), "nothing left prepared in PostgreSQL");
                 assertEquals(List.of("satp_job", "satp_log_entry", "satp_peer_key", "satp_rejected_message", "satp_session", "satp_step_failure"),
                         tables(pg, "satplog_g2"));
@@ -107,8 +110,10 @@ class TwoGatewaysPostgresIT {
     /**
      * Every message G1 sent in the finished session, delivered to G2 again, twice each (as a peer's retries would):
      * G2 takes them in (202), then refuses or ignores each; no log entry, no ledger action, no state change.
+     *
+     * @return the last message delivered and its delivery key
      */
-    private static void duplicatesChangeNothing(Postgres pg, PeerClient asG1, GatewayClient asG1Client, GatewayClient g2,
+    private static String[] duplicatesChangeNothing(Postgres pg, PeerClient asG1, GatewayClient asG1Client, GatewayClient g2,
             String id) throws Exception {
         JsonNode before = g2.transfer(id).orElseThrow();
         List<String> sent = new ArrayList<>();
@@ -122,11 +127,13 @@ class TwoGatewaysPostgresIT {
             }
         }
         assertEquals(6, sent.size(), "G1 sent messages 1, 3, 5, 7, 9 and 11");
+        String[] last = null;
         for (String wire : sent) {
             String key = UUID.randomUUID().toString();
             assertEquals(202, asG1.deliver(wire, UUID.randomUUID().toString()).status(), "a resend (another delivery)");
             assertEquals(202, asG1.deliver(wire, key).status());
             assertEquals(202, asG1.deliver(wire, key).status(), "a repeated delivery (the same key) is taken, not refused");
+            last = new String[] {wire, key};
         }
         // the duplicates are on G2's inbound queue ahead of the next transfer's messages: once that transfer has
         // completed on both sides, G2 has taken every one of them
@@ -139,6 +146,7 @@ class TwoGatewaysPostgresIT {
         String asset = assetOf(pg, id);
         assertEquals(1, Transfers.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "create"));
         assertEquals(1, Transfers.count(g2.get("api/v1/ledger/assets/" + asset + "/history").body(), "assign"));
+        return last;
     }
 
     private static String assetOf(Postgres pg, String sessionId) throws Exception {
