@@ -99,8 +99,11 @@ public class RecoveryCoordinator {
             return;
         }
         long t0 = System.nanoTime();
-        awaitInDoubtResolved();
+        boolean resolved = awaitInDoubtResolved();
         List<String> unfinished = steps.unfinishedSessions();
+        if (!resolved) {
+            nameBlockedSessions(unfinished);
+        }
         state = "recovering " + unfinished.size() + " unfinished session(s)";
         LOG.info(() -> "start-up recovery: " + unfinished.size() + " unfinished session(s)");
         int started = 0;
@@ -125,7 +128,26 @@ public class RecoveryCoordinator {
                 + n + " of " + unfinished.size() + " session(s); taking jobs");
     }
 
-    private void awaitInDoubtResolved() {
+    /**
+     * Tells the operator which unfinished sessions a branch left in doubt blocks (their row is locked while no step
+     * runs). Their steps fail on the lock and are retried with back-off; every other session goes on.
+     */
+    private void nameBlockedSessions(List<String> unfinished) {
+        try {
+            List<String> blocked = inDoubt.blocked(unfinished);
+            if (blocked.isEmpty()) {
+                LOG.warning(() -> "no unfinished session's row is locked by the branches in doubt; going on");
+            } else {
+                LOG.severe(() -> "sessions blocked by XA branches in doubt (their steps fail on the row lock until the"
+                        + " branches are resolved; every other session goes on): " + blocked);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot tell which sessions the branches in doubt block", e);
+        }
+    }
+
+    /** Waits until no branch of the log is in doubt, at most {@link #IN_DOUBT_WAIT}; false when some still are. */
+    private boolean awaitInDoubtResolved() {
         long deadline = System.nanoTime() + IN_DOUBT_WAIT.toNanos();
         while (true) {
             int n;
@@ -133,24 +155,24 @@ public class RecoveryCoordinator {
                 n = inDoubt.count();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "cannot tell whether XA branches are in doubt; going on", e);
-                return;
+                return true;
             }
             if (n <= 0) {
-                return;
+                return true;
             }
             state = n + " XA branch(es) of the log in doubt, waiting for the transaction manager";
             if (System.nanoTime() > deadline) {
                 LOG.severe(() -> n + " XA branch(es) of the log database are still in doubt after " + IN_DOUBT_WAIT
                         + ": steps of their sessions wait on their row locks. Run 'asadmin recover-transactions' or restart"
                         + " the gateway (recovery of in-doubt transactions runs at start-up).");
-                return;
+                return false;
             }
             LOG.info(() -> n + " XA branch(es) of the log database in doubt; waiting for the transaction manager");
             try {
                 Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
     }
