@@ -33,7 +33,8 @@ public record GatewaySettings(
         int maxRetries,
         String ledgerUrl,
         boolean ledgerIssuing,
-        int inboundDeliveryAttempts) {
+        int inboundDeliveryAttempts,
+        boolean commitInDoubt) {
 
     /**
      * The files of mutual TLS and of the signing certificate (docs/security.md): the gateway's TLS key store, the
@@ -85,7 +86,8 @@ public record GatewaySettings(
                 c.getOptionalValue("gateway.max-retries", Integer.class).orElse(5),
                 ledgerUrl,
                 c.getOptionalValue("gateway.ledger.issuing", Boolean.class).orElse(false),
-                c.getOptionalValue("gateway.inbound.delivery-attempts", Integer.class).orElse(5));
+                c.getOptionalValue("gateway.inbound.delivery-attempts", Integer.class).orElse(5),
+                c.getOptionalValue("gateway.in-doubt.commit", Boolean.class).orElse(true));
     }
 
     private static Path path(Config c, String key, Path fallback) {

@@ -56,6 +56,41 @@ public class InDoubtBranches {
     }
 
     /**
+     * Commits every branch of the log database still in doubt, each on its own; returns their names. For the
+     * gateway's own steps this is always a safe decision, whatever the transaction manager had decided: a committed
+     * log entry whose broker branch was rolled back leaves the log ahead of the broker, which the protocol recovers
+     * from (an outbound message the log holds is resent by the session's timer; an inbound message whose step is
+     * logged is redelivered and is then a duplicate that changes nothing). The other way round (broker ahead of the
+     * log) is what a rollback of the log's branch could leave.
+     */
+    public List<String> commitAll() {
+        List<String> committed = new ArrayList<>();
+        try (Connection c = log.getConnection()) {
+            boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+            List<String> names = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(postgres
+                    ? "SELECT gid FROM pg_prepared_xacts WHERE database = current_database()"
+                    : "SELECT TRANSACTION_NAME FROM INFORMATION_SCHEMA.IN_DOUBT")) {
+                while (r.next()) {
+                    names.add(r.getString(1));
+                }
+            }
+            for (String name : names) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(postgres ? "COMMIT PREPARED '" + name.replace("'", "''") + "'"
+                            : "COMMIT TRANSACTION \"" + name.replace("\"", "\"\"") + "\"");
+                    committed.add(name);
+                } catch (SQLException e) {
+                    // resolved meanwhile (by the transaction manager), or refused: the caller counts again
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot resolve the log database's prepared transactions: " + e.getMessage(), e);
+        }
+        return committed;
+    }
+
+    /**
      * The sessions among {@code sessionIds} whose index row another transaction holds locked now (with no step
      * running, a branch left in doubt): each is tried with a lock wait of 200 ms, in a local transaction that is
      * rolled back; H2's session-wide lock timeout is set back afterwards, since the pool hands the connection out

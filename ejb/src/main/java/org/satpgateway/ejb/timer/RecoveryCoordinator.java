@@ -100,6 +100,9 @@ public class RecoveryCoordinator {
         }
         long t0 = System.nanoTime();
         boolean resolved = awaitInDoubtResolved();
+        if (!resolved && gateway.settings().commitInDoubt()) {
+            resolved = commitInDoubt();
+        }
         List<String> unfinished = steps.unfinishedSessions();
         if (!resolved) {
             nameBlockedSessions(unfinished);
@@ -126,6 +129,25 @@ public class RecoveryCoordinator {
         recovered.countDown();
         LOG.info(() -> "start-up recovery done in " + (System.nanoTime() - t0) / 1_000_000 + " ms: recover-msg sent for "
                 + n + " of " + unfinished.size() + " session(s); taking jobs");
+    }
+
+    /**
+     * The transaction manager left branches of the log in doubt: the gateway commits them itself, the decision that
+     * is safe for its steps ({@link InDoubtBranches#commitAll}), and logs each. True when none is left.
+     */
+    private boolean commitInDoubt() {
+        try {
+            List<String> committed = inDoubt.commitAll();
+            int left = inDoubt.count();
+            LOG.severe(() -> "the transaction manager did not resolve the log database's XA branches in doubt within "
+                    + IN_DOUBT_WAIT + "; the gateway committed " + committed.size() + " of them (its log may now be ahead"
+                    + " of the broker, which the sessions' resends and duplicate rules recover from): " + committed
+                    + (left > 0 ? "; " + left + " still in doubt" : ""));
+            return left == 0;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "could not commit the log database's XA branches in doubt", e);
+            return false;
+        }
     }
 
     /**
