@@ -68,6 +68,18 @@ public final class GatewayNode implements AutoCloseable {
         return dir.resolve("data");
     }
 
+    /**
+     * Payara's transaction log ({@code <rootdir>/logs/server/tx}). It must exist before the first start: only then
+     * does the transaction manager's recovery at boot open (create) the log, before any transaction may begin. When
+     * it is missing, recovery is skipped and the log is opened lazily by the first two-phase commits, without a lock:
+     * two of them at once open it twice, and the second can start its records at LSN 0 whose back pointer is itself,
+     * so later boots' recovery reads that record forever, runs out of heap, and leaves the XA branches it should
+     * resolve in doubt (docs/runtime-notes.md).
+     */
+    public Path transactionLog() {
+        return rootDir().resolve("logs/server/tx");
+    }
+
     /** The H2 log database file of the embedded default. */
     public Path logDatabase() {
         return rootDir().resolve("data/satplog.mv.db");
@@ -129,6 +141,7 @@ public final class GatewayNode implements AutoCloseable {
             throw new IllegalStateException(name + " is already running");
         }
         Files.createDirectories(dataDir());
+        Files.createDirectories(transactionLog());
         Path props = dir.resolve("gateway.properties");
         Properties p = new Properties();
         p.putAll(settings);

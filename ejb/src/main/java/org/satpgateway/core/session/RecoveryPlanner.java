@@ -254,6 +254,12 @@ public final class RecoveryPlanner {
             return new RecoveryPlan(RecoveryPlan.Decision.IN_PROGRESS, problem.get().detail(),
                     new Transition.Rejected(problem.get()));
         }
+        if (counterpartSpokeSince(s, s.unansweredRecoverWire())) {
+            Rejection stale = Rejection.of(SatpError.OUT_OF_SEQUENCE, "a stale session-not-found: the counterpart sent"
+                    + " chain messages of this session after the recover-msg it answers left (the recover-msg overtook"
+                    + " a message still queued); it knows the session now");
+            return new RecoveryPlan(RecoveryPlan.Decision.IN_PROGRESS, stale.detail(), new Transition.Rejected(stale));
+        }
         SessionMachine.Step st = machine.new Step(s, now);
         st.append(log.received(s, in.message(), now));
         Session current = st.session();
@@ -280,6 +286,26 @@ public final class RecoveryPlanner {
             machine.abort(st, "the counterpart does not know the session");
         }
         return new RecoveryPlan(RecoveryPlan.Decision.ROLL_BACK, "the counterpart does not know the session", st.accepted());
+    }
+
+    /**
+     * Whether the session logged a chain message of the counterpart at a position after the one {@code recoverWire}
+     * (this side's recover-msg, which carries this side's chain position when it left) was sent at: then the
+     * counterpart knew the session after that recover-msg left, whatever it answered to it. Positions alternate: the
+     * client sends the odd ones, the server the even ones.
+     */
+    private boolean counterpartSpokeSince(Session s, String recoverWire) {
+        if (recoverWire == null) {
+            return false;
+        }
+        long sentAt = machine.decode(recoverWire).message().common().sequenceNumber();
+        long peerParity = s.role() == Role.CLIENT ? 0 : 1;
+        for (long q = sentAt + 1; q <= s.lastSequence(); q++) {
+            if (q % 2 == peerParity) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean sawCommitReady(Session s) {
