@@ -12,12 +12,15 @@ import jakarta.persistence.PessimisticLockException;
 import jakarta.persistence.QueryTimeoutException;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
+import java.io.IOException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
+import org.satpgateway.ledger.LedgerUnavailableException;
 
 /** Records why a delivery failed, outside the failed transaction, so that the reason outlives its rollback. */
 @Stateless
@@ -77,13 +80,15 @@ public class StepFailures {
     }
 
     /**
-     * Whether a failure may pass by itself (a lock held by another step, a database or broker connection lost, a
-     * deadlock), so that a later delivery of the same message may succeed. Anything else (a value the database
+     * Whether a failure may pass by itself (a lock held by another step, a database, ledger or broker connection
+     * lost, a deadlock), so that a later delivery of the same message may succeed. Anything else (a value the database
      * refuses, a bug) fails again on every delivery.
      */
     public static boolean passing(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SQLTransientException || c instanceof SQLRecoverableException
+                    || c instanceof SQLNonTransientConnectionException || c instanceof IOException
+                    || c instanceof LedgerUnavailableException
                     || c instanceof LockTimeoutException || c instanceof PessimisticLockException
                     || c instanceof QueryTimeoutException || c instanceof JMSException
                     || c instanceof jakarta.jms.JMSRuntimeException || c instanceof NotReady) {

@@ -7,9 +7,12 @@ import jakarta.ejb.EJBException;
 import jakarta.jms.JMSException;
 import jakarta.persistence.LockTimeoutException;
 import jakarta.persistence.PersistenceException;
+import java.net.ConnectException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.time.DateTimeException;
 import org.junit.jupiter.api.Test;
+import org.satpgateway.ledger.LedgerUnavailableException;
 
 /** Which step failures may pass by themselves (retry) and which fail on every delivery (answer the counterpart). */
 class StepFailuresTest {
@@ -27,6 +30,10 @@ class StepFailuresTest {
         assertTrue(StepFailures.passing(new EJBException(new LockTimeoutException("row lock"))));
         assertTrue(StepFailures.passing(new IllegalStateException("cannot send", new JMSException("broker down"))));
         assertTrue(StepFailures.passing(new StepFailures.NotReady("start-up recovery runs")));
+        assertTrue(StepFailures.passing(new EJBException(new LedgerUnavailableException("reference ledger ledger-one: down",
+                new SQLNonTransientConnectionException("Connection is broken", "90067", new ConnectException("refused"))))),
+                "the ledger is down (H2's own SQLSTATE 90067)");
+        assertTrue(StepFailures.passing(wrapped(new SQLNonTransientConnectionException("Connection is broken", "90067"))));
     }
 
     @Test
