@@ -456,6 +456,14 @@ public abstract class SessionMachine {
         return new Transition.Rejected(Rejection.of(error, detail));
     }
 
+    /** The messages a gateway may sign while the counterpart has not accepted its announced key yet. */
+    static boolean signableBeforeAcceptance(MessageType type) {
+        return switch (type) {
+            case RECOVER, RECOVER_UPDATE, RECOVER_UPDATE_ACK, RECOVER_SUCCESS, ERROR -> true;
+            default -> false;
+        };
+    }
+
     /** The entries and effects of one transition while it is being built; applies each entry as it is added. */
     protected final class Step {
         Session session;
@@ -483,8 +491,15 @@ public abstract class SessionMachine {
             entries.add(entry);
         }
 
-        /** Signs, logs and sends a message; waits for an answer where one is due. */
+        /**
+         * Signs, logs and sends a message; waits for an answer where one is due. While the session's recover-msg
+         * announces a new key that the counterpart has not accepted, only recovery messages and errors may be signed
+         * ({@link KeyNotYetAccepted}).
+         */
         void send(SatpMessage message) {
+            if (session != null && session.announcedKey() != null && !signableBeforeAcceptance(message.type())) {
+                throw new KeyNotYetAccepted(session.sessionId(), message.type().name());
+            }
             SignedMessage signed = signer.sign(message);
             append(log.sent(session, signed, now));
             effects.add(new Effect.Send(signed));

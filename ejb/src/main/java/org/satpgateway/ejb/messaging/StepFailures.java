@@ -81,8 +81,8 @@ public class StepFailures {
 
     /**
      * Whether a failure may pass by itself (a lock held by another step, a database, ledger or broker connection
-     * lost, a deadlock), so that a later delivery of the same message may succeed. Anything else (a value the database
-     * refuses, a bug) fails again on every delivery.
+     * lost, a deadlock, a new key the counterpart has not accepted yet), so that a later delivery of the same message
+     * may succeed. Anything else (a value the database refuses, a bug) fails again on every delivery.
      */
     public static boolean passing(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -91,7 +91,8 @@ public class StepFailures {
                     || c instanceof LedgerUnavailableException
                     || c instanceof LockTimeoutException || c instanceof PessimisticLockException
                     || c instanceof QueryTimeoutException || c instanceof JMSException
-                    || c instanceof jakarta.jms.JMSRuntimeException || c instanceof NotReady) {
+                    || c instanceof jakarta.jms.JMSRuntimeException || c instanceof NotReady
+                    || c instanceof org.satpgateway.core.session.KeyNotYetAccepted) {
                 return true;
             }
             if (c instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import org.satpgateway.core.crypto.GatewayKeyPair;
 import org.satpgateway.core.crypto.PeerCertificates;
 import org.satpgateway.core.crypto.SignatureAlgorithm;
 import org.satpgateway.core.log.LogEntry;
+import org.satpgateway.core.message.MessageType;
 import org.satpgateway.core.message.Recover;
 
 /**
@@ -102,6 +104,38 @@ class KeyChangeTest {
         assertNull(after.announcedKey());
         assertTrue(((Transition.Accepted) g2Planner.announce(after, "new key", NOW)).effects().isEmpty(),
                 "nothing more to announce");
+    }
+
+    /**
+     * G2 restarted with a new key and announced it; until G1 answers the announcement, G2 signs no protocol message
+     * with it (G1 would refuse such a message at its door, and G2's log would keep a message no one took): G1's
+     * transfer-commence-msg, redelivered to G2 before the answer, waits. After the answer, G2 answers it with the new key.
+     */
+    @Test
+    void nothingIsSignedWithTheNewKeyBeforeTheCounterpartAcceptedIt() {
+        X509Certificate cert = cert(bankTwo, bankTwoKey, "gateway-two", newKey, List.of());
+        ServerStateMachine restarted = new ServerStateMachine(new MessageSigner(Fixtures.CODEC, newKey),
+                new SessionLog(Fixtures.CODEC), Fixtures.G2_POLICY, (id, k) -> true);
+        RecoveryPlanner planner = new RecoveryPlanner(restarted,
+                new Identity(newKey.publicJwk(), () -> Certificates.toPem(cert), false), g1Trust);
+        Transition.Accepted started = (Transition.Accepted) planner.start(g2, "restart", 1, NOW);
+        Session announced = started.session();
+        assertEquals(newKey.publicJwk(), announced.announcedKey());
+        Decoded.Message commence = (Decoded.Message) Fixtures.CODEC.decode(g1.lastSentWire().getBytes(StandardCharsets.UTF_8));
+        assertEquals(MessageType.TRANSFER_COMMENCE, commence.message().message().type());
+
+        KeyNotYetAccepted waits = assertThrows(KeyNotYetAccepted.class, () -> restarted.receive(announced, commence, NOW));
+        assertTrue(waits.getMessage().contains("ACK_COMMENCE"), waits.getMessage());
+
+        Transition.Accepted answered = (Transition.Accepted) g1Planner().answer(g1, g1Log, decode(sent(started)), NOW);
+        Session after = assertInstanceOf(Transition.Accepted.class,
+                planner.onUpdate(announced, decode(sent(answered)), NOW.plusSeconds(1)).transition()).session();
+        assertNull(after.announcedKey(), "the counterpart answered the announcement");
+        Transition t = restarted.receive(after, commence, NOW.plusSeconds(2));
+        SignedMessage ack = sent(assertInstanceOf(Transition.Accepted.class, t, () -> String.valueOf(t)));
+        assertEquals(MessageType.ACK_COMMENCE, ack.message().type());
+        Session g1Switched = g1.toBuilder().withPeerKey(newKey.publicJwk()).build();
+        assertTrue(new MessageVerifier().verifyOrigin(g1Switched, decode(ack), Role.SERVER).isEmpty(), "signed with the new key");
     }
 
     @Test
