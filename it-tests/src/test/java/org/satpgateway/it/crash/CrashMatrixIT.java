@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.jboss.byteman.agent.submit.ScriptText;
 import org.jboss.byteman.agent.submit.Submit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,9 +28,6 @@ import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.GatewayNode;
-import org.satpgateway.launcher.Layout;
-import org.satpgateway.launcher.Postgres;
-import org.satpgateway.launcher.PostgresLog;
 
 /**
  * Crash recovery on real processes: for each named crash point (docs/recovery.md), a transfer starts, the gateway
@@ -40,16 +37,16 @@ import org.satpgateway.launcher.PostgresLog;
  * twice, and both logs agree on every message.
  *
  * <p>{@code -Dsatp.crash.set=ci} (default, {@code mvn verify}) runs a fixed representative subset;
- * {@code -Dsatp.crash.set=all} runs every point, {@code -Dsatp.crash.set=<name>,<name>} the points named. The gateways stay up between runs; only the crashed one restarts.
+ * {@code -Dsatp.crash.set=all} runs every point, {@code -Dsatp.crash.set=<name>,<name>} the points named. The gateways
+ * ({@link CrashGateways}, shared with {@code KeyLossIT}) stay up between runs; only the crashed one restarts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(CrashGateways.class)
 class CrashMatrixIT {
+    private CrashGateways.Pair pair;
     private Embedded embedded;
-    /** The PostgreSQL server of both logs with {@code -Dsatp.crash.log=postgres}; null for H2 logs. */
-    private Postgres database;
     private GatewayClient g1;
     private GatewayClient g2;
-    private final Map<String, Integer> agentPorts = new java.util.HashMap<>();
     private final List<String> summary = new ArrayList<>();
 
     Stream<CrashPoint> points() {
@@ -64,38 +61,16 @@ class CrashMatrixIT {
     }
 
     @BeforeAll
-    void start() throws Exception {
-        Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("crash-" + System.nanoTime());
-        Layout layout = new Layout(Path.of(System.getProperty("satp.repository"))).check();
-        Embedded.Options options = Embedded.Options.freePorts(work).withSettings(Map.of("gateway.retry-base-ms", "1000"),
-                Map.of("gateway.retry-base-ms", "1000"));
-        boolean postgres = "postgres".equals(System.getProperty("satp.crash.log", "h2"));
-        if (postgres) {
-            database = Postgres.builder(work.resolve("pg-data")).start();
-            options = PostgresLog.options(options, Path.of(System.getProperty("satp.pgDriver")));
-        }
-        embedded = new Embedded(layout, options);
-        if (postgres) {
-            PostgresLog.use(embedded, layout, database);
-        }
-        Path rules = CrashAgent.rules(work, p -> true);
-        for (GatewayNode g : List.of(embedded.g1(), embedded.g2())) {
-            agentPorts.put(g.name(), CrashAgent.attach(g, rules));
-        }
-        embedded.start(Duration.ofMinutes(4));
+    void start(CrashGateways.Pair shared) {
+        pair = shared;
+        embedded = pair.embedded();
         g1 = Embedded.client(embedded.g1());
         g2 = Embedded.client(embedded.g2());
     }
 
     @AfterAll
-    void stop() {
+    void report() {
         summary.forEach(System.out::println);
-        if (embedded != null) {
-            embedded.close();
-        }
-        if (database != null) {
-            database.close();
-        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -221,7 +196,7 @@ class CrashMatrixIT {
                 + "IF $1.contains(\"" + context + "\") AND $1.contains(\"transfer-commence-msg\")\n"
                 + "DO throw new java.lang.IllegalStateException(\"a step that fails on every delivery (test rule)\")\n"
                 + "ENDRULE\n");
-        Submit agent = new Submit("127.0.0.1", agentPorts.get(embedded.g2().name()));
+        Submit agent = new Submit("127.0.0.1", pair.agentPorts().get(embedded.g2().name()));
         agent.addScripts(List.of(rule));
         try {
             GatewayClient.Answer a = g1.submit(Transfers.job(asset, 100, context));
@@ -259,7 +234,7 @@ class CrashMatrixIT {
 
     /** Arms one point's rule in a gateway's running JVM (a system property set through the Byteman agent). */
     private void arm(GatewayNode g, String pointName) throws Exception {
-        CrashAgent.arm(agentPorts.get(g.name()), pointName);
+        pair.arm(g, pointName);
     }
 
     private String state(GatewayClient g, String id) {

@@ -80,7 +80,7 @@ record CrashPoint(String name, String gateway, String target, String condition, 
     /** The gateway halts right after a ledger action (the ledger committed, the step did not) and stays down past the deadline. */
     private static CrashPoint pastDeadline(String gateway, String action, String what) {
         return new CrashPoint(gateway + "-after-" + action + "-down-past-deadline", gateway, LEDGER + "AT EXIT\n",
-                "$1.action().name().equals(\"" + action + "\")", what, 25, true, null, null, null);
+                "$1.action().name().equals(\"" + action + "\")", what, 15, true, null, null, null);
     }
 
     @Override

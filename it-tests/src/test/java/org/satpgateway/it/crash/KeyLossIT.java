@@ -10,15 +10,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.codec.MessageSigner;
 import org.satpgateway.core.crypto.Certificates;
@@ -32,7 +31,6 @@ import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.GatewayNode;
-import org.satpgateway.launcher.Layout;
 import org.satpgateway.launcher.PeerClient;
 
 /**
@@ -40,39 +38,27 @@ import org.satpgateway.launcher.PeerClient;
  * minting (a real JVM, {@code Runtime.halt}), its signing key file is deleted, and it restarts. It makes a new key,
  * has it certified by its organisation's CA (the embedded default holds it), and announces it in recover-msg; G1
  * checks the certificate and switches. The transfer completes, later ones use the new key, and a message signed
- * with the old key is refused.
+ * with the old key is refused. On the pair the crash tests share ({@link CrashGateways}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(CrashGateways.class)
 class KeyLossIT {
     private static final String POINT = "G2-after-CREATE";
     private static final String G1_POINT = "G1-after-LOCK";
 
     private Path work;
+    private CrashGateways.Pair pair;
     private Embedded embedded;
     private GatewayClient g1;
     private GatewayClient g2;
-    private final Map<String, Integer> agentPorts = new java.util.HashMap<>();
 
     @BeforeAll
-    void start() throws Exception {
-        work = Path.of(System.getProperty("satp.work", "target/it")).resolve("key-loss-" + System.nanoTime());
-        embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
-                Embedded.Options.freePorts(work).withSettings(Map.of("gateway.retry-base-ms", "1000"),
-                        Map.of("gateway.retry-base-ms", "1000")));
-        Path rules = CrashAgent.rules(work, p -> p.name().equals(POINT) || p.name().equals(G1_POINT));
-        for (GatewayNode node : List.of(embedded.g1(), embedded.g2())) {
-            agentPorts.put(node.name(), CrashAgent.attach(node, rules));
-        }
-        embedded.start(Duration.ofMinutes(4));
+    void start(CrashGateways.Pair shared) {
+        pair = shared;
+        work = pair.work().resolve("key-loss-" + System.nanoTime());
+        embedded = pair.embedded();
         g1 = Embedded.client(embedded.g1());
         g2 = Embedded.client(embedded.g2());
-    }
-
-    @AfterAll
-    void stop() {
-        if (embedded != null) {
-            embedded.close();
-        }
     }
 
     @Test
@@ -168,6 +154,7 @@ class KeyLossIT {
         Files.delete(data.resolve("gateway.key.json"));
         String caDir = node.settings().get("gateway.pki.ca-dir");
         node.setting("gateway.pki.ca-dir", null).launch();
+        node.setting("gateway.pki.ca-dir", caDir); // for its later starts: the settings are written at each launch
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (!Files.exists(data.resolve(PkiFiles.SIGNING_REQUEST)) && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -199,7 +186,6 @@ class KeyLossIT {
         assertEquals(Transfers.BOB, g2.asset(asset).orElseThrow().path("owner").asText());
         assertEquals(supplyBefore, g1.totalSupply() + g2.totalSupply(), "total supply unchanged");
         assertTrue(Files.readString(embedded.g2().log()).contains("signs with the new key"), "G2 switched to G1's new key");
-        node.setting("gateway.pki.ca-dir", caDir);
     }
 
     /**
@@ -237,6 +223,6 @@ class KeyLossIT {
     }
 
     private void arm(GatewayNode node, String point) throws Exception {
-        CrashAgent.arm(agentPorts.get(node.name()), point);
+        pair.arm(node, point);
     }
 }

@@ -30,22 +30,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.satpgateway.it.support.SharedGateways;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
-import org.satpgateway.launcher.Layout;
 import org.satpgateway.launcher.PeerClient;
-import org.satpgateway.launcher.Processes;
 
 /**
  * Two real gateways (Payara Micro, an Artemis broker each, H2 logs, reference ledgers), started the way the one
  * command starts them, driven only through their public interfaces: the back-office REST and JMS interfaces, the
- * peer endpoint and the ledgers' query interface. Each test works on its own assets.
+ * peer endpoint and the ledgers' query interface. Each test works on its own assets, on the pair the test classes
+ * share ({@link SharedGateways}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedGateways.class)
 class TwoGatewaysIT {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,22 +55,10 @@ class TwoGatewaysIT {
     GatewayClient g2;
 
     @BeforeAll
-    void start() throws Exception {
-        Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("two-gateways-" + System.nanoTime());
-        embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
-                Embedded.Options.freePorts(work));
-        Duration up = embedded.start(Duration.ofMinutes(4));
+    void start(Embedded shared) {
+        embedded = shared;
         g1 = Embedded.client(embedded.g1());
         g2 = Embedded.client(embedded.g2());
-        System.out.printf("[two-gateways] both up in %d ms%n", up.toMillis());
-    }
-
-    @AfterAll
-    void stop() {
-        if (embedded != null) {
-            embedded.pids().forEach((n, pid) -> System.out.printf("[two-gateways] %s RSS %d MiB%n", n, Processes.rssMiB(pid)));
-            embedded.close();
-        }
     }
 
     @Test

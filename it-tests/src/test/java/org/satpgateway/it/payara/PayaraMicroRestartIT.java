@@ -3,65 +3,63 @@ package org.satpgateway.it.payara;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.satpgateway.it.support.SharedGateways;
 import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.GatewayNode;
-import org.satpgateway.launcher.Layout;
 
 /**
  * A gateway on Payara Micro started the way it must run to survive crashes: the first start with
  * {@code config/payara/preboot-first.asadmin}, the post-boot resources and {@code --deploy}; after a kill -9, a
  * restart on the same rootdir with {@code preboot-restart.asadmin} and no deploy. The app must come back by itself
  * with transaction recovery still on and the log's pool still XA, and go on transferring; the log's tables are in
- * the H2 file once the gateway is stopped.
+ * the H2 file the killed gateway left. On the pair the test classes share ({@link SharedGateways}).
  */
+@ExtendWith(SharedGateways.class)
 class PayaraMicroRestartIT {
 
     @Test
-    void comesBackAfterKill9WithoutRedeployAndKeepsRecoveryOn() throws Exception {
-        Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("restart-" + System.nanoTime());
-        Embedded embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
-                Embedded.Options.freePorts(work));
+    void comesBackAfterKill9WithoutRedeployAndKeepsRecoveryOn(Embedded embedded) throws Exception {
         GatewayNode g2 = embedded.g2();
-        try {
-            Duration firstBoot = embedded.start(Duration.ofMinutes(4));
-            String domain = Files.readString(g2.rootDir().resolve("config/domain.xml"));
-            assertTrue(domain.contains("<transaction-service automatic-recovery=\"true\""), "automatic-recovery in domain.xml");
-            assertTrue(domain.contains("name=\"satpLogPool\" res-type=\"javax.sql.XADataSource\""), "the log's pool is XA");
-            assertTrue(domain.contains("WRITE_DELAY=0"), "H2 keeps commits across kill -9");
-            assertTrue(domain.contains("transaction-support=\"XATransaction\""), "the JMS pool is XA");
-            GatewayClient c1 = Embedded.client(embedded.g1());
-            Transfers.completeOne(c1, Embedded.client(g2));
+        String domain = Files.readString(g2.rootDir().resolve("config/domain.xml"));
+        assertTrue(domain.contains("<transaction-service automatic-recovery=\"true\""), "automatic-recovery in domain.xml");
+        assertTrue(domain.contains("name=\"satpLogPool\" res-type=\"javax.sql.XADataSource\""), "the log's pool is XA");
+        assertTrue(domain.contains("WRITE_DELAY=0"), "H2 keeps commits across kill -9");
+        assertTrue(domain.contains("transaction-support=\"XATransaction\""), "the JMS pool is XA");
+        GatewayClient c1 = Embedded.client(embedded.g1());
+        Transfers.completeOne(c1, Embedded.client(g2));
 
-            g2.kill9();
-            assertTrue(!g2.alive(), "G2 is gone");
-            long t0 = System.nanoTime();
-            g2.launch();
-            Duration restart = g2.awaitReady(Embedded.client(g2), Duration.ofMinutes(4));
-            assertTrue(Files.readString(g2.rootDir().resolve("config/domain.xml"))
-                    .contains("<transaction-service automatic-recovery=\"true\""), "still on after the restart");
-            assertTrue(Files.readString(g2.log()).contains("Deployed 0 archive(s)"), "the restart did not redeploy");
-            Transfers.completeOne(c1, Embedded.client(g2));
-            System.out.printf("[payara-micro] both gateways up: %d ms; G2 restart after kill -9: %d ms; a transfer after it: %d ms%n",
-                    firstBoot.toMillis(), restart.toMillis(), (System.nanoTime() - t0) / 1_000_000 - restart.toMillis());
-        } finally {
-            embedded.close();
-        }
+        g2.kill9();
+        assertTrue(!g2.alive(), "G2 is gone");
         assertEquals(List.of("SATP_JOB", "SATP_LOG_ENTRY", "SATP_PEER_KEY", "SATP_REJECTED_MESSAGE", "SATP_SESSION",
-                "SATP_STEP_FAILURE"),
-                logTables(g2.rootDir().resolve("data/satplog")));
+                "SATP_STEP_FAILURE"), logTables(g2.rootDir().resolve("data/satplog")));
+        long logBefore = Files.size(g2.log());
+        long t0 = System.nanoTime();
+        g2.launch();
+        Duration restart = g2.awaitReady(Embedded.client(g2), Duration.ofMinutes(4));
+        assertTrue(Files.readString(g2.rootDir().resolve("config/domain.xml"))
+                .contains("<transaction-service automatic-recovery=\"true\""), "still on after the restart");
+        byte[] log = Files.readAllBytes(g2.log());
+        String thisStart = new String(log, (int) logBefore, log.length - (int) logBefore, StandardCharsets.UTF_8);
+        assertTrue(thisStart.contains("Deployed 0 archive(s)"), "the restart did not redeploy");
+        assertTrue(!thisStart.contains("--deploy"), "launched without --deploy");
+        Transfers.completeOne(c1, Embedded.client(g2));
+        System.out.printf("[payara-micro] G2 restart after kill -9: %d ms; a transfer after it: %d ms%n",
+                restart.toMillis(), (System.nanoTime() - t0) / 1_000_000 - restart.toMillis());
     }
 
     private static List<String> logTables(Path database) throws java.sql.SQLException {
         List<String> tables = new ArrayList<>();
-        // the gateway is stopped; the same settings as its pool, so this connection never weakens the file's durability
+        // the gateway's JVM is dead; the same settings as its pool, so this connection never weakens the file's durability
         String url = String.format("jdbc:h2:file:%s;IFEXISTS=TRUE;WRITE_DELAY=0", database.toAbsolutePath());
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "sa");
                 java.sql.ResultSet r = c.createStatement().executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"

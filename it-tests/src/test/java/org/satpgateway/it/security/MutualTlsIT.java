@@ -20,26 +20,28 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.satpgateway.ejb.config.PkiFiles;
+import org.satpgateway.it.support.SharedGateways;
 import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
-import org.satpgateway.launcher.Layout;
 import org.satpgateway.launcher.PeerClient;
 
 /**
  * Mutual TLS between the gateways, on real Payara Micro processes: the peer listener takes TLS 1.3 with a client
  * certificate from the counterpart organisation only; everything else fails before any SATP processing. After a
- * kill -9 and restart, every connection is a new TLS session, on both sides.
+ * kill -9 and restart, every connection is a new TLS session, on both sides. On the pair the test classes share
+ * ({@link SharedGateways}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedGateways.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MutualTlsIT {
     private static final String MESSAGE = "{\"hello\":\"world\"}";
@@ -50,20 +52,11 @@ class MutualTlsIT {
     GatewayClient g2;
 
     @BeforeAll
-    void start() throws Exception {
-        work = Path.of(System.getProperty("satp.work", "target/it")).resolve("mutual-tls-" + System.nanoTime());
-        embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
-                Embedded.Options.freePorts(work));
-        embedded.start(Duration.ofMinutes(4));
+    void start(Embedded shared) {
+        embedded = shared;
+        work = embedded.options().workDir();
         g1 = Embedded.client(embedded.g1());
         g2 = Embedded.client(embedded.g2());
-    }
-
-    @AfterAll
-    void stop() {
-        if (embedded != null) {
-            embedded.close();
-        }
     }
 
     @Test

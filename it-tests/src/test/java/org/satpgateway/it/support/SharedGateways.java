@@ -1,0 +1,57 @@
+package org.satpgateway.it.support;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.satpgateway.launcher.Embedded;
+import org.satpgateway.launcher.Layout;
+import org.satpgateway.launcher.Processes;
+
+/**
+ * One pair of gateways started the way the one command starts them (two brokers, two Payara Micro processes, H2 logs,
+ * reference ledgers), shared by the test classes that do not need a pair of their own: a class says
+ * {@code @ExtendWith(SharedGateways.class)} and takes an {@link Embedded} parameter in its {@code @BeforeAll}. The
+ * pair starts with the first class that asks for it and stops when the whole run ends. A class that kills one of its
+ * gateways launches it again and waits until it is ready before it returns; each test works on its own assets.
+ */
+public final class SharedGateways implements ParameterResolver {
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Embedded.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.create(SharedGateways.class))
+                .getOrComputeIfAbsent(Pair.class, k -> Pair.start(), Pair.class).embedded;
+    }
+
+    /** The running pair; JUnit closes it once every test class of the run has finished. */
+    private record Pair(Embedded embedded) implements ExtensionContext.Store.CloseableResource {
+        static Pair start() {
+            Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("shared-" + System.nanoTime());
+            Embedded embedded = null;
+            try {
+                embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
+                        Embedded.Options.freePorts(work));
+                Duration up = embedded.start(Duration.ofMinutes(4));
+                System.out.printf("[shared-gateways] both up in %d ms (%s)%n", up.toMillis(), work);
+                return new Pair(embedded);
+            } catch (Exception e) {
+                if (embedded != null) {
+                    embedded.close();
+                }
+                throw new IllegalStateException("the shared gateways did not start (" + work + ")", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            embedded.pids().forEach((n, pid) -> System.out.printf("[shared-gateways] %s RSS %d MiB%n", n, Processes.rssMiB(pid)));
+            embedded.close();
+        }
+    }
+}
