@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.crypto.GatewayKeyPair;
@@ -136,6 +137,20 @@ public final class ReferenceLedger implements LedgerConnector {
         return inTransaction(c -> find(c, assetId, false));
     }
 
+    @Override
+    public Optional<Rejection> transferable(String assetId, String owner, long amount) {
+        Optional<AssetView> a = asset(assetId);
+        if (a.isEmpty() || !a.get().owner().equals(owner) || a.get().amount() != amount) {
+            return Optional.of(Rejection.of(SatpError.ASSET_NOT_FOUND, "no asset " + assetId + " of " + amount
+                    + " held by " + owner + " on " + network));
+        }
+        if (a.get().state() != AssetView.AssetState.FREE) {
+            return Optional.of(Rejection.of(SatpError.ASSET_ALREADY_LOCKED, "asset " + assetId + " is "
+                    + a.get().state().name().toLowerCase(java.util.Locale.ROOT) + " on " + network));
+        }
+        return Optional.empty();
+    }
+
     /** Every action on an asset, oldest first, as the signed records the ledger keeps. */
     public List<LedgerRecord> history(String assetId) {
         return inTransaction(c -> {
@@ -152,6 +167,12 @@ public final class ReferenceLedger implements LedgerConnector {
             return records;
         });
     }
+
+    /**
+     * The most a ledger may hold in total: issuing stops below it, so that its supply, and the sum of both ledgers'
+     * supplies, never overflows a long.
+     */
+    public static final long MAX_SUPPLY = 1L << 60;
 
     /** The amount of every asset that is not burned. */
     public long totalSupply() {

@@ -1,10 +1,11 @@
 package org.satpgateway.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -12,9 +13,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.satpgateway.core.message.TransferInitClaim;
 import org.satpgateway.ejb.config.GatewayContext;
+import org.satpgateway.ejb.job.StrictJsonMapper;
 import org.satpgateway.ledger.ReferenceLedger;
 
 /**
@@ -56,29 +60,44 @@ public class LedgerResource {
 
     @POST
     @Path("assets")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response issue(String json) {
+    public Response issue(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
         if (!gateway.settings().ledgerIssuing()) {
             return Problems.of(403, "Issuing disabled", "this gateway's reference ledger does not issue assets (gateway.ledger.issuing)");
         }
-        JsonNode n;
-        try {
-            n = Problems.JSON.readTree(json);
-        } catch (IOException e) {
-            return Problems.of(400, "Malformed asset", e.getMessage());
+        StrictJson.Body read = StrictJson.read(contentType, body, MAX_ISSUE_BYTES);
+        if (read instanceof StrictJson.Body.Refused refused) {
+            return refused.problem();
         }
-        String id = n.path("assetId").asText("");
-        String owner = n.path("owner").asText("");
-        long amount = n.path("amount").asLong(0);
-        if (id.isBlank() || owner.isBlank() || amount <= 0) {
-            return Problems.of(422, "Invalid asset", "assetId, owner and a positive amount are required");
+        Issue n;
+        try {
+            n = ISSUE.readValue(((StrictJson.Body.Text) read).json(), Issue.class);
+        } catch (IOException e) {
+            return Problems.of(400, "Malformed asset", "an asset is {\"assetId\": text, \"owner\": text, \"amount\": integer}: "
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+        if (n == null || n.assetId() == null || n.assetId().isBlank() || n.assetId().length() > 200
+                || n.owner() == null || n.owner().isBlank() || n.owner().length() > 200) {
+            return Problems.of(422, "Invalid asset", "assetId and owner are required, each at most 200 characters");
+        }
+        if (n.amount() == null || n.amount() <= 0 || n.amount() > TransferInitClaim.MAX_AMOUNT) {
+            return Problems.of(422, "Invalid asset", "amount must be an integer from 1 to " + TransferInitClaim.MAX_AMOUNT);
         }
         ReferenceLedger ledger = gateway.referenceLedger();
-        if (ledger.asset(id).isPresent()) {
-            return Problems.of(409, "Asset exists", "asset " + id + " already exists");
+        if (ledger.asset(n.assetId()).isPresent()) {
+            return Problems.of(409, "Asset exists", "asset " + n.assetId() + " already exists");
         }
-        ledger.issue(id, owner, amount);
-        return Response.status(201).entity(Problems.json(ledger.asset(id).orElseThrow())).build();
+        if (ledger.totalSupply() > ReferenceLedger.MAX_SUPPLY - n.amount()) {
+            return Problems.of(422, "Invalid asset", "the ledger's total supply may not exceed " + ReferenceLedger.MAX_SUPPLY);
+        }
+        ledger.issue(n.assetId(), n.owner(), n.amount());
+        return Response.status(201).entity(Problems.json(ledger.asset(n.assetId()).orElseThrow())).build();
     }
+
+    /** An asset to issue. */
+    record Issue(String assetId, String owner, Long amount) {}
+
+    private static final int MAX_ISSUE_BYTES = 4096;
+    private static final ObjectMapper ISSUE = StrictJsonMapper.create(MAX_ISSUE_BYTES);
 }

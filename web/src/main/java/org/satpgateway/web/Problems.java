@@ -28,6 +28,17 @@ final class Problems {
         return Response.status(e.httpStatus()).type(MEDIA_TYPE).entity(json(body)).build();
     }
 
+    /** A refusal with its SATP error's type and title, answered with another HTTP status than the error's own. */
+    static Response of(int status, Rejection r) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", SatpError.TYPE_PREFIX + r.code());
+        body.put("title", r.error().title());
+        body.put("status", status);
+        body.put("detail", r.detail());
+        body.put("timestamp", Instant.now().toString());
+        return Response.status(status).type(MEDIA_TYPE).entity(json(body)).build();
+    }
+
     /** A problem that is not a SATP error (unknown transfer, a disabled operation). */
     static Response of(int status, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -61,25 +61,12 @@ public class SatpMessageResource {
         if (bytes.length > MessageCodec.DEFAULT_MAX_BYTES) {
             // Read what is left (up to a bound) so that the sender, still sending, gets the answer; beyond the
             // bound the connection is closed instead of reading on.
-            boolean drained = drain(body);
+            boolean drained = StrictJson.drain(body, DRAIN_LIMIT);
             Response tooLarge = Problems.of(Rejection.of(SatpError.PAYLOAD_TOO_LARGE,
                     "a message may have at most " + MessageCodec.DEFAULT_MAX_BYTES + " bytes"));
             return drained ? tooLarge : Response.fromResponse(tooLarge).header("Connection", "close").build();
         }
         Optional<Rejection> refused = intake.accept(bytes, deliveryKey);
         return refused.map(Problems::of).orElseGet(() -> Response.accepted().build());
-    }
-
-    /** Reads the rest of a body; false when it goes on past {@link #DRAIN_LIMIT}. */
-    private static boolean drain(InputStream in) throws IOException {
-        byte[] buffer = new byte[8192];
-        long total = 0;
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-            total += n;
-            if (total > DRAIN_LIMIT) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -3,8 +3,8 @@ package org.satpgateway.web;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,17 +14,24 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
+import org.satpgateway.core.Rejection;
+import org.satpgateway.core.SatpError;
 import org.satpgateway.ejb.job.JobIntake;
+import org.satpgateway.ejb.job.TransferJob;
 import org.satpgateway.ejb.job.TransferQueries;
 import org.satpgateway.ejb.step.StepService;
 
 /**
  * The back office's REST interface: {@code POST /api/v1/transfers} takes a job (the client's transferContextId is
  * the idempotency key: a repeat returns the first job), {@code GET /api/v1/transfers/{id}} gives its state, step and
- * history, {@code GET /api/v1/transfers?state=...} lists transfers. Errors are problem+json.
+ * history, {@code GET /api/v1/transfers?state=...} lists transfers. Errors are problem+json. A job body must be
+ * {@code application/json} in UTF-8 and at most {@link TransferJob#MAX_CHARS} long; a transferContextId already taken
+ * by another job is refused with 409.
  */
 @Path("api/v1/transfers")
 @RequestScoped
@@ -41,23 +48,32 @@ public class TransferResource {
     private UriInfo uri;
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response submit(String json) {
+    @Consumes(MediaType.WILDCARD)
+    public Response submit(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
+        StrictJson.Body read = StrictJson.read(contentType, body, TransferJob.MAX_CHARS);
+        if (read instanceof StrictJson.Body.Refused refused) {
+            return refused.problem();
+        }
+        String json = ((StrictJson.Body.Text) read).json();
         StepService.Submission s;
         try {
             s = intake.fromRest(json);
         } catch (RuntimeException e) {
-            // two submissions of one transferContextId raced: the loser finds the winner's job
-            s = queries.jobIdForContext(contextOf(json))
-                    .<StepService.Submission>map(id -> new StepService.Submission.Accepted(id, true))
-                    .orElseThrow(() -> e);
+            // two submissions of one transferContextId raced and this one lost: the winner's job is there now, and
+            // this submission is either the same job again or another one
+            s = intake.fromRest(json);
         }
         if (s instanceof StepService.Submission.Refused r) {
             return Problems.of(r.rejection());
         }
         if (s instanceof StepService.Submission.Unavailable u) {
             return Response.fromResponse(Problems.of(503, "Not taking jobs yet", u.reason())).header("Retry-After", "2").build();
+        }
+        if (s instanceof StepService.Submission.Conflict c) {
+            URI first = uri.getBaseUriBuilder().path("api/v1/transfers").path(c.jobId()).build();
+            return Response.fromResponse(Problems.of(409, Rejection.of(SatpError.INVALID_CONTEXT_ID, c.detail())))
+                    .location(first).build();
         }
         StepService.Submission.Accepted a = (StepService.Submission.Accepted) s;
         URI location = uri.getBaseUriBuilder().path("api/v1/transfers").path(a.jobId()).build();
@@ -77,21 +93,19 @@ public class TransferResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Response transfers(@QueryParam("state") String state, @QueryParam("limit") @DefaultValue("100") int limit) {
+    public Response transfers(@QueryParam("state") String state, @QueryParam("limit") String limitParam) {
         if (state != null && !STATES.contains(state)) {
             return Problems.of(400, "Unknown state", "state must be one of " + STATES);
         }
+        int limit;
+        try {
+            limit = limitParam == null ? 100 : Integer.parseInt(limitParam);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
         if (limit < 1 || limit > 1000) {
-            return Problems.of(400, "Bad limit", "limit must be between 1 and 1000");
+            return Problems.of(400, "Bad limit", "limit must be a whole number from 1 to 1000");
         }
         return Response.ok(Problems.json(queries.transfers(state, limit))).build();
-    }
-
-    private static String contextOf(String json) {
-        try {
-            return Problems.JSON.readTree(json).path("transferContextId").asText(null);
-        } catch (java.io.IOException e) {
-            return null;
-        }
     }
 }

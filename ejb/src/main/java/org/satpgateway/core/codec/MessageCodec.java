@@ -55,18 +55,31 @@ public final class MessageCodec {
                 .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true)
                 .configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false)
                 .build();
+        this.mapper = bounded(refuseCoercion(m), 32, maxBytes);
+    }
+
+    /**
+     * Makes a reader take each value only as its field's JSON type: no {@code "12"} for a number, no {@code 1.9} for
+     * an integer, no number or boolean for a string.
+     */
+    public static <M extends ObjectMapper> M refuseCoercion(M m) {
         m.coercionConfigDefaults()
                 .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        return m;
+    }
+
+    /** Bounds what a reader takes: nesting depth, string length, number length. */
+    public static <M extends ObjectMapper> M bounded(M m, int maxDepth, int maxStringLength) {
         m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(32)
-                .maxStringLength(maxBytes)
+                .maxNestingDepth(maxDepth)
+                .maxStringLength(maxStringLength)
                 .maxNumberLength(32)
                 .build());
-        this.mapper = m;
+        return m;
     }
 
     /** The JCS bytes a signature covers: the message without its signature. */

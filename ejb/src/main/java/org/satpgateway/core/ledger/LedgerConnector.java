@@ -25,6 +25,15 @@ public interface LedgerConnector {
     Optional<LedgerResult> query(String idempotencyKey);
 
     /**
+     * Before a session is opened for a job: why the asset cannot be transferred as the job says (no such asset, not
+     * the originator's, another amount, not free), if the ledger can tell at once. Only a first check, so that a job
+     * that cannot succeed opens nothing on either gateway; the lock itself decides. The default cannot tell.
+     */
+    default Optional<org.satpgateway.core.Rejection> transferable(String assetId, String owner, long amount) {
+        return Optional.empty();
+    }
+
+    /**
      * Every action the ledger holds for a session, by action: what a step asks before it decides. An action absent
      * from the map never happened on this ledger. The default asks {@link #query} for each action; a connector that
      * can answer in one round trip should.

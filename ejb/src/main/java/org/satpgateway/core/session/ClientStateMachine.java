@@ -44,6 +44,11 @@ public final class ClientStateMachine extends SessionMachine {
 
     /** Opens a session for a back-office order: logs and sends the transfer proposal. */
     public Transition start(TransferOrder order, Instant now) {
+        Optional<Rejection> accounts = Accounts.check(order.originator(), policy.ownerId(), order.beneficiary(),
+                order.counterpart().ownerId());
+        if (accounts.isPresent()) {
+            return new Transition.Rejected(accounts.get());
+        }
         TransferProposal proposal;
         try {
             proposal = proposal(order, now);

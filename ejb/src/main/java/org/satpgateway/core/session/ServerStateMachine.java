@@ -101,6 +101,11 @@ public final class ServerStateMachine extends SessionMachine {
         if (!c.recipientGatewayNetworkId().equals(policy.networkId())) {
             return refuse(SatpError.INVALID_NETWORK_ID, "recipientGatewayNetworkId " + c.recipientGatewayNetworkId() + " is not served here");
         }
+        Optional<Rejection> accounts = Accounts.check(c.verifiedOriginatorEntityId(), c.senderGatewayOwnerId(),
+                c.verifiedBeneficiaryEntityId(), policy.ownerId());
+        if (accounts.isPresent()) {
+            return accounts;
+        }
         if (!policy.assetProfiles().contains(c.assetProfileId())) {
             return refuse(SatpError.INVALID_ASSET_PROFILE, "asset profile " + c.assetProfileId() + " is not supported");
         }

@@ -58,4 +58,9 @@ public class JobEntity {
     public long submittedAtMillis() {
         return submittedAtMillis;
     }
+
+    /** The job as it was taken ({@link TransferJob#toJson()}). */
+    public String request() {
+        return request;
+    }
 }

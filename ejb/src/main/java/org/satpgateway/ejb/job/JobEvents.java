@@ -25,11 +25,16 @@ public final class JobEvents {
         return write(e);
     }
 
-    /** A job was refused: nothing was created. */
-    public static String refused(String transferContextId, Rejection r, Instant at) {
+    /**
+     * A job was refused: nothing was created. It names the job as far as it can be read: its transferContextId (null
+     * when the body is not JSON), the JMS message id it came with, and, when the transferContextId belongs to another
+     * job, that job's id.
+     */
+    public static String refused(String transferContextId, String jobMessageId, String jobId, Rejection r, Instant at) {
         Map<String, Object> e = new LinkedHashMap<>();
-        e.put("jobId", null);
+        e.put("jobId", jobId);
         e.put("transferContextId", transferContextId);
+        e.put("jobMessageId", jobMessageId);
         e.put("state", "REFUSED");
         e.put("errorCode", r.code());
         e.put("detail", r.detail());

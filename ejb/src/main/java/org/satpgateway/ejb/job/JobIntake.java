@@ -6,6 +6,8 @@ import jakarta.jms.Destination;
 import java.time.Instant;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.satpgateway.core.Rejection;
+import org.satpgateway.core.SatpError;
 import org.satpgateway.ejb.messaging.JmsChannel;
 import org.satpgateway.ejb.step.StepService;
 import org.satpgateway.ejb.timer.RecoveryCoordinator;
@@ -33,18 +35,28 @@ public class JobIntake {
         return submit(TransferJob.parse(json), "REST");
     }
 
-    /** A job from {@code satp.jobs}: the answer goes to JMSReplyTo (if named) and refusals to the events topic. */
+    /**
+     * A job from {@code satp.jobs}: the answer goes to JMSReplyTo (if named) and refusals to the events topic. A body
+     * that is not text ({@code json} null) is refused like a malformed job.
+     */
     public void fromQueue(String json, Destination replyTo, String messageId) {
-        TransferJob.Parsed parsed = TransferJob.parse(json);
+        TransferJob.Parsed parsed = json == null
+                ? new TransferJob.Parsed.Invalid(Rejection.of(SatpError.MALFORMED_MESSAGE,
+                        "a transfer job is a JMS TextMessage holding one JSON object"))
+                : TransferJob.parse(json);
         StepService.Submission s = submit(parsed, "JMS");
         if (s instanceof StepService.Submission.Unavailable u) {
             // rolled back and redelivered later (satp.jobs allows enough attempts for a start-up)
             throw new IllegalStateException("job not taken yet: " + u.reason());
         }
-        String context = parsed instanceof TransferJob.Parsed.Valid v ? v.job().transferContextId() : null;
-        if (s instanceof StepService.Submission.Refused r) {
-            LOG.info(() -> "refused a JMS job (" + context + "): " + r.rejection());
-            String event = JobEvents.refused(context, r.rejection(), Instant.now());
+        String context = parsed instanceof TransferJob.Parsed.Valid v ? v.job().transferContextId() : contextOf(json);
+        Rejection refusal = s instanceof StepService.Submission.Refused r ? r.rejection()
+                : s instanceof StepService.Submission.Conflict c ? Rejection.of(SatpError.INVALID_CONTEXT_ID, c.detail())
+                : null;
+        if (refusal != null) {
+            String existing = s instanceof StepService.Submission.Conflict c ? c.jobId() : null;
+            LOG.info(() -> "refused a JMS job (" + context + ", message " + messageId + "): " + refusal);
+            String event = JobEvents.refused(context, messageId, existing, refusal, Instant.now());
             jms.jobEvent(event, Map.of("state", "REFUSED"));
             if (replyTo != null) {
                 jms.reply(replyTo, messageId, event);
@@ -53,6 +65,22 @@ public class JobIntake {
             jms.reply(replyTo, messageId, JobEvents.accepted(a.jobId(), context, a.repeat()));
         }
     }
+
+    /** The transferContextId of a job that was refused, when its body is JSON enough to say it. */
+    public static String contextOf(String json) {
+        if (json == null || json.length() > TransferJob.MAX_CHARS) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode id = CONTEXT_READER.readTree(json).path("transferContextId");
+            return id.isTextual() && id.asText().length() <= 200 ? id.asText() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper CONTEXT_READER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private StepService.Submission submit(TransferJob.Parsed parsed, String channel) {
         if (!recovery.ready()) {

@@ -1,7 +1,6 @@
 package org.satpgateway.ejb.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
+import org.satpgateway.core.message.TransferInitClaim;
 import org.satpgateway.core.session.TransferOrder;
 
 /**
@@ -18,7 +18,11 @@ import org.satpgateway.core.session.TransferOrder;
  * <pre>{"transferContextId": "...", "digitalAssetId": "...", "assetProfileId": "bond/v1", "amount": 1000,
  *  "originator": "...", "beneficiary": "...", "originatorPublicKey": "...", "beneficiaryPublicKey": "...",
  *  "deadlineSeconds": 300}</pre>
- * {@code deadlineSeconds} is optional (the gateway's default applies).
+ * {@code deadlineSeconds} is optional (the gateway's default applies). Parsing is strict: one JSON object of at most
+ * {@link #MAX_CHARS} characters, no unknown or repeated field, nothing after it, no value of another JSON type than
+ * its field's (no {@code "12"} for a number, no {@code 1.9} for an integer, no number for a string). Every field is
+ * bounded as the gateways' log and ledger columns are: ids and accounts at 200 characters, keys at 4000, the amount
+ * at {@link TransferInitClaim#MAX_AMOUNT}.
  */
 public record TransferJob(
         String transferContextId,
@@ -31,9 +35,12 @@ public record TransferJob(
         String beneficiaryPublicKey,
         Long deadlineSeconds) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    /** The largest job accepted, in characters (a job is a few hundred). */
+    public static final int MAX_CHARS = 16 * 1024;
+    private static final int MAX_ID = 200;
+    private static final int MAX_KEY = 4000;
+
+    private static final ObjectMapper JSON = StrictJsonMapper.create(MAX_CHARS);
 
     /** The parsed job, or why it is refused. */
     public sealed interface Parsed {
@@ -44,6 +51,9 @@ public record TransferJob(
 
     /** Parses and checks a job; every problem names its field. */
     public static Parsed parse(String json) {
+        if (json != null && json.length() > MAX_CHARS) {
+            return invalid(SatpError.PAYLOAD_TOO_LARGE, "a transfer job is at most " + MAX_CHARS + " characters");
+        }
         TransferJob job;
         try {
             job = JSON.readValue(json, TransferJob.class);
@@ -70,19 +80,30 @@ public record TransferJob(
         if (!missing.isEmpty()) {
             return Optional.of(Rejection.of(SatpError.MALFORMED_MESSAGE, "missing or blank: " + String.join(", ", missing)));
         }
-        if (transferContextId.length() > 200) {
-            return Optional.of(Rejection.of(SatpError.INVALID_CONTEXT_ID, "transferContextId is longer than 200 characters"));
+        Optional<Rejection> tooLong = tooLong(SatpError.INVALID_CONTEXT_ID, "transferContextId", transferContextId, MAX_ID)
+                .or(() -> tooLong(SatpError.INVALID_ASSET_ID, "digitalAssetId", digitalAssetId, MAX_ID))
+                .or(() -> tooLong(SatpError.INVALID_ASSET_PROFILE, "assetProfileId", assetProfileId, MAX_ID))
+                .or(() -> tooLong(SatpError.INVALID_ORIGINATOR, "originator", originator, MAX_ID))
+                .or(() -> tooLong(SatpError.INVALID_BENEFICIARY, "beneficiary", beneficiary, MAX_ID))
+                .or(() -> tooLong(SatpError.INVALID_ORIGINATOR, "originatorPublicKey", originatorPublicKey, MAX_KEY))
+                .or(() -> tooLong(SatpError.INVALID_BENEFICIARY, "beneficiaryPublicKey", beneficiaryPublicKey, MAX_KEY));
+        if (tooLong.isPresent()) {
+            return tooLong;
         }
-        if (digitalAssetId.length() > 200) {
-            return Optional.of(Rejection.of(SatpError.INVALID_ASSET_ID, "digitalAssetId is longer than 200 characters"));
-        }
-        if (amount == null || amount <= 0) {
-            return Optional.of(Rejection.of(SatpError.INVALID_AMOUNT, "amount must be a positive integer"));
+        if (amount == null || amount <= 0 || amount > TransferInitClaim.MAX_AMOUNT) {
+            return Optional.of(Rejection.of(SatpError.INVALID_AMOUNT, "amount must be an integer from 1 to "
+                    + TransferInitClaim.MAX_AMOUNT));
         }
         if (deadlineSeconds != null && (deadlineSeconds < 5 || deadlineSeconds > 7 * 24 * 3600)) {
             return Optional.of(Rejection.of(SatpError.MALFORMED_MESSAGE, "deadlineSeconds must be between 5 and 604800"));
         }
         return Optional.empty();
+    }
+
+    private static Optional<Rejection> tooLong(SatpError error, String field, String value, int max) {
+        return value.length() > max
+                ? Optional.of(Rejection.of(error, field + " is longer than " + max + " characters"))
+                : Optional.empty();
     }
 
     private static void check(List<String> missing, String name, String value) {

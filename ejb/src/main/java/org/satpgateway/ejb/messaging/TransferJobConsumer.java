@@ -26,7 +26,9 @@ public class TransferJobConsumer implements MessageListener {
     @Override
     public void onMessage(Message message) {
         try {
-            intake.fromQueue(PeerMessageConsumer.text(message), message.getJMSReplyTo(), message.getJMSMessageID());
+            // a job that is not text is refused like a malformed one (answered, not redelivered into the dead letters)
+            String json = message instanceof jakarta.jms.TextMessage ? PeerMessageConsumer.text(message) : null;
+            intake.fromQueue(json, message.getJMSReplyTo(), message.getJMSMessageID());
         } catch (JMSException e) {
             throw new IllegalStateException("cannot read the job message", e);
         }

@@ -85,6 +85,13 @@ public class StepService {
 
         /** Not taken now (start-up recovery still runs); nothing was created, the caller may retry. */
         record Unavailable(String reason) implements Submission {}
+
+        /** The transferContextId is taken by another job (its id): refused, nothing created. */
+        record Conflict(String jobId) implements Submission {
+            public String detail() {
+                return "transferContextId is taken by job " + jobId + ", which has another body; a repeat must be the same job";
+            }
+        }
     }
 
     // ---- inputs -------------------------------------------------------------------------------------------------
@@ -94,7 +101,21 @@ public class StepService {
         lease.fence(em);
         Optional<JobEntity> earlier = jobByContext(job.transferContextId());
         if (earlier.isPresent()) {
-            return new Submission.Accepted(earlier.get().jobId(), true);
+            // the transferContextId is the idempotency key: the same job again is the first one, another job is refused
+            return earlier.get().request().equals(job.toJson())
+                    ? new Submission.Accepted(earlier.get().jobId(), true)
+                    : new Submission.Conflict(earlier.get().jobId());
+        }
+        Optional<Rejection> transferable;
+        try {
+            transferable = gateway.ledgerConnector().transferable(job.digitalAssetId(), job.originator(), job.amount());
+        } catch (RuntimeException ledgerDown) {
+            // only a first check: a ledger that cannot answer now does not refuse the job; its lock step waits for it
+            LOG.fine(() -> "the ledger could not check job " + job.transferContextId() + " at intake: " + ledgerDown);
+            transferable = Optional.empty();
+        }
+        if (transferable.isPresent()) {
+            return new Submission.Refused(transferable.get());
         }
         Instant now = gateway.clock().instant();
         String sessionId = UUID.randomUUID().toString();

@@ -21,6 +21,7 @@ import org.satpgateway.core.message.AssertionClaim;
 import org.satpgateway.core.message.Common;
 import org.satpgateway.core.message.LockAssert;
 import org.satpgateway.core.message.MessageType;
+import org.satpgateway.core.message.TransferReject;
 import org.satpgateway.core.message.SatpMessage;
 
 /**
@@ -164,6 +165,38 @@ class TamperingTest {
         Transition.Accepted told = accepted(client.receive(started.session(), decode(sent(opened)), tick()));
         assertEquals(Status.REJECTED, told.session().status());
         assertTrue(told.effects().contains(new Effect.Finish(Status.REJECTED)));
+    }
+
+    /**
+     * The asset goes from an account of the sending gateway's organisation to one of the receiving gateway's, checked
+     * on both sides before anything is locked: an assignment to an account the receiving ledger does not serve would
+     * fail only after the burn.
+     */
+    @Test
+    void accountsOfOtherOrganisationsAreRefusedBeforeAnythingIsLocked() {
+        TransferOrder o = Fixtures.order("5f0c6a4e-0000-4000-8000-0000000000e5", Duration.ofMinutes(5));
+        assertRefused(client.start(withAccounts(o, "mallory@bank-nine", o.beneficiary(), o.counterpart()), now),
+                SatpError.INVALID_ORIGINATOR, "err_1.1.14");
+        assertRefused(client.start(withAccounts(o, o.originator(), "eve@bank-nine", o.counterpart()), now),
+                SatpError.INVALID_BENEFICIARY, "err_1.1.15");
+        assertRefused(client.start(withAccounts(o, o.originator(), "bank-two", o.counterpart()), now),
+                SatpError.INVALID_BENEFICIARY, "err_1.1.15");
+
+        // a gateway one that takes bank-nine for its counterpart's organisation: gateway two refuses the proposal
+        TransferOrder.Counterpart wrong = new TransferOrder.Counterpart(o.counterpart().gatewayId(),
+                o.counterpart().networkId(), "bank-nine", o.counterpart().signingKey());
+        Transition.Accepted started = accepted(client.start(withAccounts(o, o.originator(), "eve@bank-nine", wrong), now));
+        Transition.Accepted opened = accepted(server.open(decode(sent(started)), tick()));
+        assertEquals(Status.REJECTED, opened.session().status());
+        TransferReject reject = (TransferReject) sent(opened).message();
+        assertEquals("err_1.1.15", reject.reasonCode(), reject.reason());
+    }
+
+    private static TransferOrder withAccounts(TransferOrder o, String originator, String beneficiary,
+            TransferOrder.Counterpart counterpart) {
+        return new TransferOrder(o.sessionId(), o.transferContextId(), o.digitalAssetId(), o.assetProfileId(),
+                o.amount(), originator, beneficiary, o.originatorPublicKey(), o.beneficiaryPublicKey(), counterpart,
+                o.maxRetries(), o.deadline());
     }
 
     @Test

@@ -136,15 +136,15 @@ class JpaLogStoreTest {
         static Run clientUntilLocked() {
             GatewayKeyPair g1 = GatewayKeyPair.fromPrivateScalar(SignatureAlgorithm.ES256, BigInteger.valueOf(1001));
             GatewayKeyPair g2 = GatewayKeyPair.fromPrivateScalar(SignatureAlgorithm.ES256, BigInteger.valueOf(2002));
-            SessionPolicy p1 = policy("gateway-one", "ledger-one");
-            SessionPolicy p2 = policy("gateway-two", "ledger-two");
+            SessionPolicy p1 = policy("gateway-one", "ledger-one", "bank-one");
+            SessionPolicy p2 = policy("gateway-two", "ledger-two", "bank-two");
             ClientStateMachine client = new ClientStateMachine(new MessageSigner(CODEC, g1), new SessionLog(CODEC), p1);
             org.satpgateway.core.session.ServerStateMachine server = new org.satpgateway.core.session.ServerStateMachine(
                     new MessageSigner(CODEC, g2), new SessionLog(CODEC), p2, (id, key) -> key.equals(g1.publicJwk()));
             Instant now = CLOCK.instant();
             Run run = new Run();
             Transition.Accepted a = run.take(client.start(new TransferOrder(UUID.randomUUID().toString(), "ctx-1",
-                    "bond-1", "bond/v1", 100, "alice", "bob", "ka", "kb",
+                    "bond-1", "bond/v1", 100, "alice@bank-one", "bob@bank-two", "ka", "kb",
                     new TransferOrder.Counterpart("gateway-two", "ledger-two", "bank-two", g2.publicJwk()), 3,
                     Duration.ofMinutes(5)), now));
             Transition.Accepted s = (Transition.Accepted) server.open(decode(sent(a)), now);
@@ -163,8 +163,8 @@ class JpaLogStoreTest {
             return a;
         }
 
-        private static SessionPolicy policy(String gateway, String network) {
-            return new SessionPolicy(gateway, network, "bank", List.of(SignatureAlgorithm.ES256), Set.of("bond/v1"),
+        private static SessionPolicy policy(String gateway, String network, String owner) {
+            return new SessionPolicy(gateway, network, owner, List.of(SignatureAlgorithm.ES256), Set.of("bond/v1"),
                     Set.of(NetworkCapabilities.LockType.TIME_LOCK), Duration.ofMinutes(10), Duration.ofSeconds(1));
         }
 

@@ -192,6 +192,114 @@ class TwoGatewaysIT {
         assertEquals(before, g1.transfers(null).size(), "nothing was created");
     }
 
+    /**
+     * The back office's door takes one bounded JSON object in UTF-8, with each value of its field's type, and accounts
+     * of the two organisations; everything else is a problem, and creates nothing.
+     */
+    @Test
+    void theBackOfficeDoorTakesOnlyStrictBoundedJobs() throws Exception {
+        int before = g1.transfers(null).size();
+        String asset = issue(5);
+        String valid = JSON.writeValueAsString(job(asset, 5, "strict-" + UUID.randomUUID()));
+        assertTrue(valid.contains("\"originator-key\"") && valid.contains("\"amount\":5"), valid);
+        byte[] utf8 = valid.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(415, g1.postRaw("api/v1/transfers", null, utf8).status(), "no Content-Type");
+        assertEquals(415, g1.postRaw("api/v1/transfers", "text/plain", utf8).status(), "not JSON");
+        assertEquals(415, g1.postRaw("api/v1/transfers", "application/json; charset=ISO-8859-1", utf8).status());
+        byte[] notUtf8 = valid.replace(asset, asset + "\u00e9").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(400, g1.postRaw("api/v1/transfers", "application/json", notUtf8).status(), "invalid UTF-8");
+        GatewayClient.Answer huge = g1.postRaw("api/v1/transfers", "application/json",
+                valid.replace("\"originator-key\"", "\"" + "k".repeat(40_000) + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(413, huge.status(), () -> String.valueOf(huge.body()));
+        for (String bad : List.of(valid + "garbage", valid.replace("\"amount\":5", "\"amount\":5,\"amount\":6"),
+                valid.replace("\"amount\":5", "\"amount\":1.9"), valid.replace("\"amount\":5", "\"amount\":\"5\""),
+                valid.replace("\"" + asset + "\"", "123"), "[" + valid + "]", "{\"a\":".repeat(50) + "1" + "}".repeat(50))) {
+            GatewayClient.Answer a = g1.postRaw("api/v1/transfers", "application/json",
+                    bad.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(400, a.status(), () -> bad.substring(0, Math.min(120, bad.length())) + " -> " + a.body());
+            assertEquals("urn:ietf:params:satp:core:error:err_0.2.6", a.body().path("type").asText(), a.body().toString());
+        }
+        Map<String, Object> elsewhere = new java.util.HashMap<>(job(asset, 5, "strict-" + UUID.randomUUID()));
+        elsewhere.put("beneficiary", "eve@bank-nine");
+        GatewayClient.Answer eve = g1.submit(elsewhere);
+        assertEquals(422, eve.status(), () -> String.valueOf(eve.body()));
+        assertEquals("urn:ietf:params:satp:core:error:err_1.1.15", eve.body().path("type").asText());
+        // the ledger is asked before a session is opened: a missing asset, another amount, another owner
+        for (Map<String, Object> wrong : List.of(job("bond-" + UUID.randomUUID(), 5, "strict-" + UUID.randomUUID()),
+                job(asset, 6, "strict-" + UUID.randomUUID()), withOriginator(job(asset, 5, "strict-" + UUID.randomUUID()),
+                        "carol@bank-one"))) {
+            GatewayClient.Answer a = g1.submit(wrong);
+            assertEquals(404, a.status(), () -> wrong + " -> " + a.body());
+            assertEquals("urn:ietf:params:satp:core:error:err_2.2.7", a.body().path("type").asText(), a.body().toString());
+        }
+        assertEquals(400, g1.get("api/v1/transfers?limit=abc").status(), "a limit that is not a number");
+        assertEquals(before, g1.transfers(null).size(), "nothing was created");
+        assertEquals("FREE", g1.asset(asset).orElseThrow().path("state").asText(), "nothing was locked");
+
+        // the ledger's issuing takes no coerced amount either
+        for (String amount : List.of("18446744073709551617", "1e400", "1.5", "\"7\"")) {
+            GatewayClient.Answer a = g1.postRaw("api/v1/ledger/assets", "application/json",
+                    ("{\"assetId\":\"bond-" + UUID.randomUUID() + "\",\"owner\":\"alice@bank-one\",\"amount\":" + amount + "}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(400, a.status(), () -> amount + " -> " + a.body());
+        }
+    }
+
+    /** The transferContextId is the job's idempotency key: the same job again is the first one, another job is refused. */
+    @Test
+    void aReusedTransferContextIdWithAnotherBodyIsRefused() throws Exception {
+        String asset = issue(6);
+        String context = "reuse-" + UUID.randomUUID();
+        GatewayClient.Answer first = g1.submit(job(asset, 6, context));
+        assertEquals(202, first.status(), () -> String.valueOf(first.body()));
+        String id = first.body().path("id").asText();
+        GatewayClient.Answer same = g1.submit(job(asset, 6, context));
+        assertEquals(200, same.status(), () -> String.valueOf(same.body()));
+        assertEquals(id, same.body().path("id").asText());
+        GatewayClient.Answer other = g1.submit(job(issue(7), 7, context));
+        assertEquals(409, other.status(), () -> String.valueOf(other.body()));
+        assertEquals("urn:ietf:params:satp:core:error:err_1.1.1", other.body().path("type").asText());
+        assertTrue(other.location().endsWith("/api/v1/transfers/" + id), other.location());
+        awaitEnded(id, Duration.ofSeconds(90));
+        assertEquals(1, g1.transfers(null).findValues("transferContextId").stream()
+                .filter(c -> c.asText().equals(context)).count(), "one job for the transferContextId");
+    }
+
+    /** Every refusal on JMS names the job it refuses, whatever the message: its transferContextId and message id. */
+    @Test
+    void refusedJmsJobsAreNamedInTheirReplies() throws Exception {
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded.broker1().url());
+                Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession();
+            var replies = s.createTemporaryQueue();
+            MessageConsumer replyConsumer = s.createConsumer(replies);
+            MessageProducer jobs = s.createProducer(s.createQueue("satp.jobs"));
+
+            Map<String, Object> job = new java.util.HashMap<>(job(issue(8), 8, "jms-refused-" + UUID.randomUUID()));
+            job.put("beneficiary", "eve@bank-nine");
+            TextMessage named = s.createTextMessage(JSON.writeValueAsString(job));
+            named.setJMSReplyTo(replies);
+            jobs.send(named);
+            JsonNode r1 = JSON.readTree(((TextMessage) replyConsumer.receive(30_000)).getText());
+            assertEquals("REFUSED", r1.path("state").asText(), r1.toString());
+            assertEquals(job.get("transferContextId"), r1.path("transferContextId").asText(), r1.toString());
+            assertEquals(named.getJMSMessageID(), r1.path("jobMessageId").asText(), r1.toString());
+            assertEquals("err_1.1.15", r1.path("errorCode").asText(), r1.toString());
+
+            jakarta.jms.BytesMessage bytes = s.createBytesMessage();
+            bytes.writeBytes("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            bytes.setJMSReplyTo(replies);
+            jobs.send(bytes);
+            TextMessage reply = (TextMessage) replyConsumer.receive(30_000);
+            assertTrue(reply != null, "a job that is not text is answered, not left to the dead letters");
+            JsonNode r2 = JSON.readTree(reply.getText());
+            assertEquals("REFUSED", r2.path("state").asText(), r2.toString());
+            assertEquals(bytes.getJMSMessageID(), r2.path("jobMessageId").asText(), r2.toString());
+            assertEquals(bytes.getJMSMessageID(), reply.getJMSCorrelationID());
+        }
+    }
+
     @Test
     void thePeerEndpointRefusesBadMessagesAtTheDoorWithProblemDetails() throws Exception {
         PeerClient asG1 = PeerClient.as(embedded.g1(), embedded.g2());
@@ -228,6 +336,12 @@ class TwoGatewaysIT {
         GatewayClient.Answer a = g1.issue(asset, ALICE, amount);
         assertEquals(201, a.status(), () -> "issue: " + a.body());
         return asset;
+    }
+
+    static Map<String, Object> withOriginator(Map<String, Object> job, String originator) {
+        Map<String, Object> changed = new java.util.HashMap<>(job);
+        changed.put("originator", originator);
+        return changed;
     }
 
     static String viaJms(ActiveMQConnectionFactory cf, Map<String, Object> job) throws Exception {
