@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.satpgateway.it.support.SharedPairs;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayNode;
 import org.satpgateway.launcher.Layout;
@@ -19,8 +20,10 @@ import org.satpgateway.launcher.PostgresLog;
  * loaded in both JVMs by the Byteman agent (a rule halts its JVM only while armed), timers at a one-second base, and
  * the logs in H2 or, with {@code -Dsatp.crash.log=postgres}, in one PostgreSQL server. A class takes a
  * {@link Pair} parameter in its {@code @BeforeAll}. The pair starts with the first class that asks for it and stops
- * when the whole run ends. A test that halts a gateway launches it again and waits until it is ready.
+ * after the last class that uses it ({@link SharedPairs}). A test that halts a gateway launches it again and waits
+ * until it is ready.
  */
+@SharedPairs.Kind
 final class CrashGateways implements ParameterResolver {
 
     @Override
@@ -30,8 +33,7 @@ final class CrashGateways implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.create(CrashGateways.class))
-                .getOrComputeIfAbsent(Pair.class, k -> Pair.start(), Pair.class);
+        return SharedPairs.get(CrashGateways.class, Pair::start);
     }
 
     /**
@@ -39,7 +41,7 @@ final class CrashGateways implements ParameterResolver {
      * of both logs (null for H2 logs).
      */
     record Pair(Embedded embedded, Path work, Map<String, Integer> agentPorts, Postgres database)
-            implements ExtensionContext.Store.CloseableResource {
+            implements AutoCloseable {
 
         static Pair start() {
             Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("crash-" + System.nanoTime());

@@ -13,9 +13,11 @@ import org.satpgateway.launcher.Processes;
  * One pair of gateways started the way the one command starts them (two brokers, two Payara Micro processes, H2 logs,
  * reference ledgers), shared by the test classes that do not need a pair of their own: a class says
  * {@code @ExtendWith(SharedGateways.class)} and takes an {@link Embedded} parameter in its {@code @BeforeAll}. The
- * pair starts with the first class that asks for it and stops when the whole run ends. A class that kills one of its
- * gateways launches it again and waits until it is ready before it returns; each test works on its own assets.
+ * pair starts with the first class that asks for it and stops after the last class that uses it ({@link SharedPairs}).
+ * A class that kills one of its gateways launches it again and waits until it is ready before it returns; each test
+ * works on its own assets.
  */
+@SharedPairs.Kind
 public final class SharedGateways implements ParameterResolver {
 
     @Override
@@ -25,12 +27,11 @@ public final class SharedGateways implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.create(SharedGateways.class))
-                .getOrComputeIfAbsent(Pair.class, k -> Pair.start(), Pair.class).embedded;
+        return SharedPairs.get(SharedGateways.class, Pair::start).embedded;
     }
 
-    /** The running pair; JUnit closes it once every test class of the run has finished. */
-    private record Pair(Embedded embedded) implements ExtensionContext.Store.CloseableResource {
+    /** The running pair. */
+    private record Pair(Embedded embedded) implements AutoCloseable {
         static Pair start() {
             Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("shared-" + System.nanoTime());
             Embedded embedded = null;
