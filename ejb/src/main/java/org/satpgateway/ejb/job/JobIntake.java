@@ -1,8 +1,11 @@
 package org.satpgateway.ejb.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.jms.Destination;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -20,6 +23,8 @@ import org.satpgateway.ejb.timer.RecoveryCoordinator;
 @Stateless
 public class JobIntake {
     private static final Logger LOG = Logger.getLogger(JobIntake.class.getName());
+    /** Reads only the transferContextId of a refused job, to name it in the refusal. */
+    private static final ObjectMapper CONTEXT_READER = new ObjectMapper();
 
     @EJB
     private StepService steps;
@@ -67,20 +72,17 @@ public class JobIntake {
     }
 
     /** The transferContextId of a job that was refused, when its body is JSON enough to say it. */
-    public static String contextOf(String json) {
+    private static String contextOf(String json) {
         if (json == null || json.length() > TransferJob.MAX_CHARS) {
             return null;
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode id = CONTEXT_READER.readTree(json).path("transferContextId");
+            JsonNode id = CONTEXT_READER.readTree(json).path("transferContextId");
             return id.isTextual() && id.asText().length() <= 200 ? id.asText() : null;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException notJson) {
             return null;
         }
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper CONTEXT_READER =
-            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private StepService.Submission submit(TransferJob.Parsed parsed, String channel) {
         if (!recovery.ready()) {

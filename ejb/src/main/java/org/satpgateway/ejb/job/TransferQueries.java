@@ -59,12 +59,6 @@ public class TransferQueries {
         return query.getResultList().stream().map(this::summary).toList();
     }
 
-    /** The job with this transferContextId, if one was submitted. */
-    public Optional<String> jobIdForContext(String transferContextId) {
-        return em.createQuery("SELECT j.jobId FROM JobEntity j WHERE j.transferContextId = :c", String.class)
-                .setParameter("c", transferContextId).getResultList().stream().findFirst();
-    }
-
     private Map<String, Object> summary(SessionEntity s) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", s.sessionId());
