@@ -45,10 +45,7 @@ class TransferJobTest {
         String input = json.startsWith("REPLACE:")
                 ? VALID.replace(json.substring(8, json.indexOf('=')), json.substring(json.indexOf('=') + 1))
                 : json;
-        TransferJob.Parsed p = TransferJob.parse(input);
-        Rejection r = assertInstanceOf(TransferJob.Parsed.Invalid.class, p, name).rejection();
-        assertEquals(code, r.code(), r.toString());
-        assertTrue(r.detail().contains(mention), r.toString());
+        assertRefused(input, code, mention);
     }
 
     /** No coercion, no second reading, nothing a database column or the ledger would refuse later. */

@@ -126,9 +126,7 @@ class PrimaryBackupIT {
         GatewayClient g1 = group.client(group.embedded.g1());
         GatewayClient g2 = group.client(group.embedded.g2());
         Transfers.completeOne(g1, g2);
-        Thread.sleep(LAPSE.toMillis() + 1000);
-        assertTrue(group.backup.acquired().isEmpty(), "the backup did not take a live lease");
-        assertFalse(group.backup.node().alive());
+        staysPassive(group.backup, LAPSE.plusSeconds(1), "the backup");
 
         String asset = "bond-" + UUID.randomUUID();
         assertEquals(201, g1.issue(asset, Transfers.ALICE, 100).status());
@@ -179,15 +177,28 @@ class PrimaryBackupIT {
         plain.removeIf(opt -> opt.startsWith("-javaagent:"));
         group.primaryNode.jvmOptions(plain);
         try (Standby again = new Standby(group.primaryNode, group.primaryInstance, group::connect, LAPSE, POLL).start()) {
-            Thread.sleep(LAPSE.toMillis() * 2);
-            assertTrue(again.acquired().isEmpty(), "the old primary does not take a live lease");
-            assertFalse(group.primaryNode.alive(), "it runs no server");
+            staysPassive(again, LAPSE.multipliedBy(2), "the old primary");
         }
         summary.add(String.format("[primary-backup] %-36s %s: lease taken %5d ms after the kill, backup ready %5d ms"
                 + " later; first recovered transfer completed %5d ms after the kill", point, c1.transfer(crashed.id)
                 .orElseThrow().path("state").asText(), Duration.between(crashed.killed, backup.acquiredAt().orElseThrow()).toMillis(),
                 Duration.between(backup.acquiredAt().orElseThrow(), backup.readyAt().orElseThrow()).toMillis(),
                 Duration.between(crashed.killed, completed).toMillis()));
+    }
+
+    /**
+     * Watches a standby for {@code period} (longer than the lease's lapse) while the holder renews: it must never take
+     * the live lease nor start its server. Fails as soon as it does.
+     */
+    private static void staysPassive(Standby s, Duration period, String who) throws InterruptedException {
+        long end = System.nanoTime() + period.toNanos();
+        do {
+            assertTrue(s.acquired().isEmpty(), who + " took a live lease");
+            assertFalse(s.node().alive(), who + " runs a server");
+            Thread.sleep(POLL.toMillis());
+        } while (System.nanoTime() < end);
+        assertTrue(s.acquired().isEmpty(), who + " took a live lease");
+        assertFalse(s.node().alive(), who + " runs a server");
     }
 
     private static String awaitLog(GatewayNode node, String text, Duration timeout) throws Exception {
