@@ -1,5 +1,6 @@
 package org.satpgateway.web;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.DefaultValue;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.satpgateway.ejb.access.Roles;
 import org.satpgateway.ejb.messaging.PeerHttpChannel;
 import org.satpgateway.ejb.messaging.StepFailures;
 
@@ -23,6 +25,7 @@ import org.satpgateway.ejb.messaging.StepFailures;
  */
 @Path("api/v1/admin")
 @RequestScoped
+@RolesAllowed(Roles.OPERATOR)
 public class AdminResource {
     @EJB
     private StepFailures failures;

@@ -1,6 +1,7 @@
 package org.satpgateway.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
@@ -17,17 +18,19 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.satpgateway.core.message.TransferInitClaim;
+import org.satpgateway.ejb.access.Roles;
 import org.satpgateway.ejb.config.GatewayContext;
 import org.satpgateway.ejb.job.StrictJsonMapper;
 import org.satpgateway.ledger.ReferenceLedger;
 
 /**
  * The reference ledger's query interface, so that people and tests can check the ledger from outside: an asset's
- * owner, state and history, and the total supply. Issuing an asset is for the embedded default and tests only
- * ({@code gateway.ledger.issuing=true}).
+ * owner, state and history, and the total supply (back offices and operators). Issuing an asset is for the embedded
+ * default and tests only: the {@code ledger-issuer} role, on a gateway with {@code gateway.ledger.issuing=true}.
  */
 @Path("api/v1/ledger")
 @RequestScoped
+@RolesAllowed({Roles.BACK_OFFICE, Roles.OPERATOR})
 public class LedgerResource {
     @EJB
     private GatewayContext gateway;
@@ -60,6 +63,7 @@ public class LedgerResource {
 
     @POST
     @Path("assets")
+    @RolesAllowed(Roles.LEDGER_ISSUER)
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response issue(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {

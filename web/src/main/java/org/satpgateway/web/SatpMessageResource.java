@@ -1,5 +1,6 @@
 package org.satpgateway.web;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.MessageCodec;
+import org.satpgateway.core.crypto.Certificates;
 import org.satpgateway.ejb.config.GatewayContext;
 import org.satpgateway.ejb.messaging.PeerIntake;
 
@@ -25,10 +27,12 @@ import org.satpgateway.ejb.messaging.PeerIntake;
  * (the TLS layer has already checked the client's certificate against the counterpart organisation's root; a request
  * without one, such as one on the plain HTTP listener, is refused with err_0.1.2). 202 once the message is durably
  * on the inbound queue; a problem+json error when it is refused at the door. The protocol's answer travels later, as a
- * POST to the counterpart's same endpoint.
+ * POST to the counterpart's same endpoint. Open at the HTTP layer ({@code @PermitAll}): the caller proves who it is
+ * with its TLS certificate and the message's signature, not with a token.
  */
 @Path("satp/v1/messages")
 @RequestScoped
+@PermitAll
 public class SatpMessageResource {
     private static final long DRAIN_LIMIT = 8L * MessageCodec.DEFAULT_MAX_BYTES;
     /** The servlet attribute with the client's certificate chain, set only on a mutual TLS connection. */
@@ -66,7 +70,7 @@ public class SatpMessageResource {
                     "a message may have at most " + MessageCodec.DEFAULT_MAX_BYTES + " bytes"));
             return drained ? tooLarge : Response.fromResponse(tooLarge).header("Connection", "close").build();
         }
-        Optional<Rejection> refused = intake.accept(bytes, deliveryKey);
+        Optional<Rejection> refused = intake.accept(bytes, deliveryKey, Certificates.commonName(chain[0]));
         return refused.map(Problems::of).orElseGet(() -> Response.accepted().build());
     }
 }

@@ -1,5 +1,6 @@
 package org.satpgateway.web;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
+import org.satpgateway.ejb.access.Roles;
 import org.satpgateway.ejb.job.JobIntake;
 import org.satpgateway.ejb.job.TransferJob;
 import org.satpgateway.ejb.job.TransferQueries;
@@ -31,10 +34,12 @@ import org.satpgateway.ejb.step.StepService;
  * the idempotency key: a repeat returns the first job), {@code GET /api/v1/transfers/{id}} gives its state, step and
  * history, {@code GET /api/v1/transfers?state=...} lists transfers. Errors are problem+json. A job body must be
  * {@code application/json} in UTF-8 and at most {@link TransferJob#MAX_CHARS} long; a transferContextId already taken
- * by another job is refused with 409.
+ * by another job is refused with 409. Back offices submit jobs and read their own; operators read every job
+ * (docs/security.md). Each job records who submitted it.
  */
 @Path("api/v1/transfers")
 @RequestScoped
+@RolesAllowed(Roles.BACK_OFFICE)
 public class TransferResource {
     private static final Set<String> STATES = Set.of("ACTIVE", "ROLLING_BACK", "COMPLETED", "ROLLED_BACK", "ABORTED", "REJECTED");
 
@@ -47,6 +52,9 @@ public class TransferResource {
     @Context
     private UriInfo uri;
 
+    @Context
+    private SecurityContext caller;
+
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @Consumes(MediaType.WILDCARD)
@@ -58,11 +66,11 @@ public class TransferResource {
         String json = ((StrictJson.Body.Text) read).json();
         StepService.Submission s;
         try {
-            s = intake.fromRest(json);
+            s = intake.fromRest(json, caller.getUserPrincipal().getName());
         } catch (RuntimeException e) {
             // two submissions of one transferContextId raced and this one lost: the winner's job is there now, and
             // this submission is either the same job again or another one
-            s = intake.fromRest(json);
+            s = intake.fromRest(json, caller.getUserPrincipal().getName());
         }
         if (s instanceof StepService.Submission.Refused r) {
             return Problems.of(r.rejection());
@@ -77,7 +85,7 @@ public class TransferResource {
         }
         StepService.Submission.Accepted a = (StepService.Submission.Accepted) s;
         URI location = uri.getBaseUriBuilder().path("api/v1/transfers").path(a.jobId()).build();
-        Map<String, Object> view = queries.transfer(a.jobId()).orElse(Map.of("id", a.jobId()));
+        Map<String, Object> view = queries.transfer(a.jobId(), null).orElse(Map.of("id", a.jobId()));
         return Response.status(a.repeat() ? Response.Status.OK : Response.Status.ACCEPTED)
                 .location(location).entity(Problems.json(view)).build();
     }
@@ -85,14 +93,16 @@ public class TransferResource {
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.BACK_OFFICE, Roles.OPERATOR})
     public Response transfer(@PathParam("id") String id) {
-        return queries.transfer(id)
+        return queries.transfer(id, viewer())
                 .map(v -> Response.ok(Problems.json(v)).build())
                 .orElseGet(() -> Problems.of(404, "Unknown transfer", "no transfer with id " + id));
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.BACK_OFFICE, Roles.OPERATOR})
     public Response transfers(@QueryParam("state") String state, @QueryParam("limit") String limitParam) {
         if (state != null && !STATES.contains(state)) {
             return Problems.of(400, "Unknown state", "state must be one of " + STATES);
@@ -106,6 +116,11 @@ public class TransferResource {
         if (limit < 1 || limit > 1000) {
             return Problems.of(400, "Bad limit", "limit must be a whole number from 1 to 1000");
         }
-        return Response.ok(Problems.json(queries.transfers(state, limit))).build();
+        return Response.ok(Problems.json(queries.transfers(state, limit, viewer()))).build();
+    }
+
+    /** Whose jobs the caller sees: an operator every job (null), a back office its own. */
+    private String viewer() {
+        return caller.isUserInRole(Roles.OPERATOR) ? null : caller.getUserPrincipal().getName();
     }
 }

@@ -1,5 +1,6 @@
 package org.satpgateway.web;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -7,15 +8,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.io.IOException;
+import org.satpgateway.ejb.access.Roles;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
-/** {@code GET /api/v1/version}: the product name and the version it was built as. */
+/** {@code GET /api/v1/version}: the product name and the version it was built as (back offices and operators). */
 @Path("api/v1/version")
 @RequestScoped
+@RolesAllowed({Roles.BACK_OFFICE, Roles.OPERATOR})
 public class VersionResource {
 
     /** Written at build time by Maven resource filtering (see web/pom.xml). */

@@ -975,7 +975,7 @@ public final class ChaosMain {
                 if (postgres != null) {
                     m.put(g.name(), postgres.preparedTransactions("satplog_" + g.name().toLowerCase(Locale.ROOT)));
                 } else {
-                    List<String> branches = h2InDoubt(g.rootDir().resolve("data").resolve("satplog"));
+                    List<String> branches = h2InDoubt(g.rootDir().resolve("data").resolve("satplog"), g.logDatabasePassword());
                     m.put(g.name(), branches.isEmpty() ? 0 : branches);
                 }
             } catch (Exception e) {
@@ -989,7 +989,7 @@ public final class ChaosMain {
      * {@code INFORMATION_SCHEMA.IN_DOUBT} of an H2 log, opened with the H2 engine that Payara Micro runs (the same
      * file format), taken from Payara Micro's jar into the work folder and loaded on its own.
      */
-    private List<String> h2InDoubt(Path database) throws Exception {
+    private List<String> h2InDoubt(Path database, String password) throws Exception {
         Path jar = work.resolve("h2-of-payara-micro.jar");
         if (!Files.exists(jar)) {
             try (FileSystem micro = FileSystems.newFileSystem(layout.payaraMicro())) {
@@ -999,8 +999,8 @@ public final class ChaosMain {
         try (URLClassLoader h2 = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Driver driver = (Driver) Class.forName("org.h2.Driver", true, h2).getDeclaredConstructor().newInstance();
             Properties login = new Properties();
-            login.setProperty("user", "sa");
-            login.setProperty("password", "sa");
+            login.setProperty("user", "gateway");
+            login.setProperty("password", password);
             List<String> branches = new ArrayList<>();
             try (java.sql.Connection c = driver.connect("jdbc:h2:file:" + database + ";IFEXISTS=TRUE;WRITE_DELAY=0", login);
                     Statement s = c.createStatement();
@@ -1057,7 +1057,8 @@ public final class ChaosMain {
      * counts 503 answers by gateway, purpose and whether they carry {@code Retry-After}.
      */
     private Reply call(GatewayNode g, String path, Object body, String purpose) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(g.baseUri().resolve(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request = HttpRequest.newBuilder(g.baseUri().resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + g.accessToken());
         if (body != null) {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         } else {

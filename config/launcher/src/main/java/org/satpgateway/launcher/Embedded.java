@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.satpgateway.core.crypto.Certificates;
 import org.satpgateway.ejb.config.PkiFiles;
 
@@ -53,16 +54,12 @@ public final class Embedded implements AutoCloseable {
 
     /** The names the gateways' TLS certificates carry: both run on this machine. */
     static final List<String> HOSTS = List.of("127.0.0.1", "localhost");
-    /**
-     * The password of the embedded default's key stores. They sit in the gateways' data folders with owner-only
-     * permissions; production stores have the organisation's own passwords (docs/security.md).
-     */
-    static final String STORE_PASSWORD = "changeit";
 
     private final Options options;
     private final Layout layout;
     private final Map<GatewayNode, GatewayNode> backups = new LinkedHashMap<>();
     private final java.util.Set<GatewayNode> unlisted = new java.util.HashSet<>();
+    private final IdentityProvider idp;
     private final BrokerNode b1;
     private final BrokerNode b2;
     private final GatewayNode g1;
@@ -72,6 +69,7 @@ public final class Embedded implements AutoCloseable {
         this.options = o;
         this.layout = layout;
         Path w = o.workDir().toAbsolutePath();
+        idp = IdentityProvider.in(w.resolve("identity-provider"));
         b1 = new BrokerNode(layout, w.resolve("g1"), o.g1Broker());
         b2 = new BrokerNode(layout, w.resolve("g2"), o.g2Broker());
         g1 = new GatewayNode(layout, "G1", w.resolve("g1"), o.g1Http(), o.g1Peer(), o.g1Broker(),
@@ -80,6 +78,13 @@ public final class Embedded implements AutoCloseable {
         g2 = new GatewayNode(layout, "G2", w.resolve("g2"), o.g2Http(), o.g2Peer(), o.g2Broker(),
                 settings("gateway-two", "ledger-two", "bank-two", w.resolve("g2"), "gateway-one", "ledger-one", "bank-one",
                         w.resolve("g1"), o.g1Peer(), o.g2Settings()), o.jvmOptions(), o.extraArgs());
+        g1.accessToken(launcherToken("gateway-one")).logDatabasePassword(secrets(w.resolve("g1")).getProperty("log-database"));
+        g2.accessToken(launcherToken("gateway-two")).logDatabasePassword(secrets(w.resolve("g2")).getProperty("log-database"));
+    }
+
+    /** The launcher's own token for a gateway: every role, for a week (a chaos run may take hours). */
+    private String launcherToken(String gatewayId) {
+        return idp.token("launcher", gatewayId, List.of("back-office", "operator", "ledger-issuer"), Duration.ofDays(7));
     }
 
     /**
@@ -96,7 +101,7 @@ public final class Embedded implements AutoCloseable {
 
     /** A gateway's files, after its backups': its signing certificate lists theirs as authorised backups. */
     private void provision(GatewayNode primary, PkiFiles.Organisation own, PkiFiles.Organisation peer, String gatewayId) {
-        char[] password = STORE_PASSWORD.toCharArray();
+        char[] password = primary.settings().get("gateway.tls.key-store-password").toCharArray();
         java.util.List<String> authorised = new ArrayList<>();
         backups.forEach((backup, of) -> {
             if (of == primary) {
@@ -140,6 +145,7 @@ public final class Embedded implements AutoCloseable {
                 of.dataDir().resolve("ledger").toAbsolutePath()));
         GatewayNode backup = new GatewayNode(layout, name, dir, freePort(), freePort(),
                 of == g1 ? options.g1Broker() : options.g2Broker(), s, options.jvmOptions(), options.extraArgs());
+        backup.accessToken(of.accessToken()).logDatabasePassword(of.logDatabasePassword());
         backups.put(backup, of);
         if (!listed) {
             unlisted.add(backup);
@@ -168,9 +174,9 @@ public final class Embedded implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> settings(String id, String network, String owner, Path dir, String peerId,
+    private Map<String, String> settings(String id, String network, String owner, Path dir, String peerId,
             String peerNetwork, String peerOwner, Path peerDir, int peerPort, Map<String, String> extra) {
-        Map<String, String> s = new LinkedHashMap<>();
+        Map<String, String> s = new LinkedHashMap<>(idp.gatewaySettings());
         s.put("gateway.id", id);
         s.put("gateway.network", network);
         s.put("gateway.owner", owner);
@@ -182,11 +188,49 @@ public final class Embedded implements AutoCloseable {
         s.put("gateway.peer.certificate-file", peerDir.resolve("data").resolve(PkiFiles.SIGNING_CERTIFICATE).toString());
         // the embedded default holds its organisation's CA: a gateway that lost its key pair is certified at once
         s.put("gateway.pki.ca-dir", dir.getParent().resolve("pki").resolve(owner).toString());
-        s.put("gateway.tls.key-store-password", STORE_PASSWORD);
-        s.put("gateway.tls.trust-store-password", STORE_PASSWORD);
+        Properties secrets = secrets(dir);
+        s.put("gateway.tls.key-store-password", secrets.getProperty("key-stores"));
+        s.put("gateway.tls.trust-store-password", secrets.getProperty("key-stores"));
+        s.put("gateway.ledger.password", secrets.getProperty("ledger-database"));
         s.put("gateway.ledger.issuing", "true");
         s.putAll(extra);
         return s;
+    }
+
+    /**
+     * A gateway's generated passwords (key stores, ledger and log databases), in {@code <dir>/secrets.properties}
+     * (owner-only): made on the first start of a work folder, read on every later one, so that restarts open the
+     * stores and databases the first start created. The embedded default has no fixed password.
+     */
+    static Properties secrets(Path dir) {
+        Path file = dir.resolve("secrets.properties");
+        Properties p = new Properties();
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(dir);
+                StringBuilder text = new StringBuilder("# generated passwords of this gateway (owner-only)\n");
+                for (String name : List.of("key-stores", "ledger-database", "log-database")) {
+                    text.append(name).append('=').append(randomPassword()).append('\n');
+                }
+                PkiFiles.writeSecret(file, text.toString());
+            }
+            try (var in = Files.newBufferedReader(file)) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    private static String randomPassword() {
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     /** Starts both brokers, then both gateways, and waits until both answer; returns the gateways' start-up time. */
@@ -222,8 +266,32 @@ public final class Embedded implements AutoCloseable {
         return options;
     }
 
+    /** A client of {@code g} with the launcher's token (back office, operator and ledger issuer). */
     public static GatewayClient client(GatewayNode g) {
-        return new GatewayClient(g.baseUri());
+        return g.client();
+    }
+
+    /** The embedded default's identity provider, which issues the tokens both gateways take. */
+    public IdentityProvider identityProvider() {
+        return idp;
+    }
+
+    /**
+     * Writes the tokens a person uses with {@code curl}, one per role and gateway, into {@code <work>/tokens}
+     * (owner-only files, valid for {@code validity}); returns the folder.
+     */
+    public Path writeTokens(Duration validity) throws IOException {
+        Path dir = options.workDir().toAbsolutePath().resolve("tokens");
+        Files.createDirectories(dir);
+        for (GatewayNode g : List.of(g1, g2)) {
+            String gatewayId = g.settings().get("gateway.id");
+            for (String role : List.of("back-office", "operator", "ledger-issuer")) {
+                Path file = dir.resolve(g.name().toLowerCase(java.util.Locale.ROOT) + "-" + role + ".token");
+                Files.deleteIfExists(file);
+                PkiFiles.writeSecret(file, idp.token("demo-" + role, gatewayId, List.of(role), validity));
+            }
+        }
+        return dir;
     }
 
     /** Every process, for memory figures: name to pid. */

@@ -94,12 +94,18 @@ public final class EmbeddedMain {
 
         if (stay) {
             System.out.println();
-            System.out.println("The gateways keep running. Try:");
-            System.out.println("   curl " + g1.base() + "api/v1/transfers/" + id);
-            System.out.println("   curl " + g2.base() + "api/v1/ledger/assets/" + asset);
-            System.out.println("   curl -X POST -H 'Content-Type: application/json' " + g1.base() + "api/v1/ledger/assets "
+            Path tokens = embedded.writeTokens(Duration.ofDays(1));
+            System.out.println("The gateways keep running. Every call needs a bearer token of the embedded identity provider;"
+                    + " one per gateway and role, valid for a day, is in " + tokens + " (docs/security.md). Try:");
+            System.out.println("   curl -H \"Authorization: Bearer $(cat " + tokens.resolve("g1-back-office.token") + ")\" "
+                    + g1.base() + "api/v1/transfers/" + id);
+            System.out.println("   curl -H \"Authorization: Bearer $(cat " + tokens.resolve("g2-back-office.token") + ")\" "
+                    + g2.base() + "api/v1/ledger/assets/" + asset);
+            System.out.println("   curl -H \"Authorization: Bearer $(cat " + tokens.resolve("g1-ledger-issuer.token") + ")\" "
+                    + "-H 'Content-Type: application/json' " + g1.base() + "api/v1/ledger/assets "
                     + "-d '{\"assetId\":\"bond-2\",\"owner\":\"" + ASSET_OWNER + "\",\"amount\":5}'");
-            System.out.println("   curl -X POST -H 'Content-Type: application/json' " + g1.base() + "api/v1/transfers -d '"
+            System.out.println("   curl -H \"Authorization: Bearer $(cat " + tokens.resolve("g1-back-office.token") + ")\" "
+                    + "-H 'Content-Type: application/json' " + g1.base() + "api/v1/transfers -d '"
                     + "{\"transferContextId\":\"my-1\",\"digitalAssetId\":\"bond-2\",\"assetProfileId\":\"bond/v1\",\"amount\":5,"
                     + "\"originator\":\"" + ASSET_OWNER + "\",\"beneficiary\":\"" + BENEFICIARY + "\","
                     + "\"originatorPublicKey\":\"k1\",\"beneficiaryPublicKey\":\"k2\"}'");

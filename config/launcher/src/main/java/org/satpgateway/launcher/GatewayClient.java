@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** The gateway's public interfaces, as a back office and an operator call them: transfers and the ledger. */
+/**
+ * The gateway's public interfaces, as a back office and an operator call them: transfers and the ledger, with the
+ * caller's bearer token (none: an anonymous caller, which the gateway answers 401 wherever a role is needed).
+ */
 public final class GatewayClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -22,9 +25,21 @@ public final class GatewayClient {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final URI base;
+    private final String token;
 
+    /** An anonymous client. */
     public GatewayClient(URI base) {
+        this(base, null);
+    }
+
+    public GatewayClient(URI base, String token) {
         this.base = base;
+        this.token = token;
+    }
+
+    /** The same gateway, called with another token (null: anonymous). */
+    public GatewayClient as(String otherToken) {
+        return new GatewayClient(base, otherToken);
     }
 
     public URI base() {
@@ -99,23 +114,28 @@ public final class GatewayClient {
     }
 
     public Answer get(String path) throws IOException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(request(path).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
     public Answer post(String path, Object body) throws IOException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+        return send(request(path).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
     }
 
     /** A POST of raw bytes, with the content type given (none when null): for probing the door. */
     public Answer postRaw(String path, String contentType, byte[] body) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = request(path).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
         return send(b.build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
     }
 
     private Answer send(HttpRequest request) throws IOException {

@@ -32,6 +32,8 @@ public final class GatewayNode implements AutoCloseable {
     private List<String> jvmOptions;
     private final List<String> extraArgs;
     private Process process;
+    private String accessToken;
+    private String logDatabasePassword;
     private Path firstPreboot;
     private int starts;
 
@@ -107,6 +109,31 @@ public final class GatewayNode implements AutoCloseable {
         return URI.create("https://127.0.0.1:" + peerPort + "/satp/v1/messages");
     }
 
+    /** The token the launcher calls this gateway's back-office and operator interfaces with. */
+    public String accessToken() {
+        return accessToken;
+    }
+
+    public GatewayNode accessToken(String token) {
+        this.accessToken = token;
+        return this;
+    }
+
+    /** The password of the log's H2 database (the first start creates it with this password). */
+    public String logDatabasePassword() {
+        return logDatabasePassword;
+    }
+
+    public GatewayNode logDatabasePassword(String password) {
+        this.logDatabasePassword = password;
+        return this;
+    }
+
+    /** A client of this gateway's back-office and operator interfaces, with {@link #accessToken()}. */
+    public GatewayClient client() {
+        return new GatewayClient(baseUri(), accessToken);
+    }
+
     /** Changes a setting for the next starts; a null value removes it. */
     public GatewayNode setting(String key, String value) {
         if (value == null) {
@@ -145,6 +172,12 @@ public final class GatewayNode implements AutoCloseable {
         Path props = dir.resolve("gateway.properties");
         Properties p = new Properties();
         p.putAll(settings);
+        p.put("gateway.peer-listener.port", Integer.toString(peerPort));
+        p.put("hazelcast.socket.bind.any", "false"); // with preboot-tls.asadmin: Hazelcast on the loopback address only
+        // the settings hold passwords: the file is the owner's only
+        Files.deleteIfExists(props);
+        Files.createFile(props, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         try (Writer w = Files.newBufferedWriter(props, StandardCharsets.UTF_8)) {
             p.store(w, "settings of gateway " + name + " (written by the launcher on every start)");
         }
@@ -163,13 +196,15 @@ public final class GatewayNode implements AutoCloseable {
                     .replace("@BROKER_PORT@", Integer.toString(brokerPort))
                     .replace("@RAR@", layout.rar().toString()));
             Path preboot = dir.resolve("preboot-first.asadmin");
-            Files.writeString(preboot, Files.readString(firstPreboot()) + System.lineSeparator()
+            Files.writeString(preboot, Files.readString(firstPreboot()).replace("@LOG_DB_PASSWORD@",
+                    asadminValue(java.util.Objects.requireNonNull(logDatabasePassword, "the log database's password")))
+                    + System.lineSeparator()
                     + Files.readString(layout.payaraCommands("preboot-tls.asadmin"))
                             .replace("@PEER_PORT@", Integer.toString(peerPort))
                             .replace("@KEY_STORE@", asadminValue(setting("gateway.tls.key-store", dataDir().resolve("tls.p12"))))
-                            .replace("@KEY_STORE_PASSWORD@", asadminValue(settings.getOrDefault("gateway.tls.key-store-password", "changeit")))
+                            .replace("@KEY_STORE_PASSWORD@", asadminValue(settings.get("gateway.tls.key-store-password")))
                             .replace("@TRUST_STORE@", asadminValue(setting("gateway.tls.trust-store", dataDir().resolve("trust.p12"))))
-                            .replace("@TRUST_STORE_PASSWORD@", asadminValue(settings.getOrDefault("gateway.tls.trust-store-password", "changeit"))));
+                            .replace("@TRUST_STORE_PASSWORD@", asadminValue(settings.get("gateway.tls.trust-store-password"))));
             cmd.addAll(List.of("--prebootcommandfile", preboot.toString(),
                     "--postbootcommandfile", postboot.toString(),
                     "--deploy", layout.war().toString(), "--contextroot", "/"));

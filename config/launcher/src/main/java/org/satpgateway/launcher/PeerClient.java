@@ -41,7 +41,7 @@ public final class PeerClient {
 
     /** The TLS context of a gateway's key store and trust store (embedded default file names and password). */
     public static SSLContext context(GatewayNode g) {
-        char[] pw = g.settings().getOrDefault("gateway.tls.key-store-password", Embedded.STORE_PASSWORD).toCharArray();
+        char[] pw = g.settings().get("gateway.tls.key-store-password").toCharArray();
         return context(g.dataDir().resolve(PkiFiles.TLS_KEY_STORE), g.dataDir().resolve(PkiFiles.TRUST_STORE), pw, "TLSv1.3");
     }
 
@@ -50,7 +50,7 @@ public final class PeerClient {
      * resumed TLS 1.3 session is not counted).
      */
     public static SSLContext countingContext(GatewayNode g, AtomicInteger fullHandshakes) {
-        char[] pw = g.settings().getOrDefault("gateway.tls.key-store-password", Embedded.STORE_PASSWORD).toCharArray();
+        char[] pw = g.settings().get("gateway.tls.key-store-password").toCharArray();
         return PeerTls.context(g.dataDir().resolve(PkiFiles.TLS_KEY_STORE), pw, g.dataDir().resolve(PkiFiles.TRUST_STORE),
                 pw, PeerTls.PROTOCOL, chain -> fullHandshakes.incrementAndGet());
     }
@@ -65,21 +65,37 @@ public final class PeerClient {
 
     /** Delivers a message exactly as given. */
     public Answer deliver(String wire, String idempotencyKey) throws IOException {
-        HttpRequest.Builder r = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(wire));
+        return send("POST", endpoint, wire, idempotencyKey);
+    }
+
+    /** {@code GET} of the endpoint itself, which the peer listener does not serve. */
+    public Answer get() throws IOException {
+        return send("GET", endpoint, null, null);
+    }
+
+    /** Any method and path on the peer listener (a body of JSON text for POST and PUT), as a probe would send. */
+    public Answer call(String method, String path, String body) throws IOException {
+        return send(method, endpoint.resolve(path), body, null);
+    }
+
+    private Answer send(String method, URI uri, String body, String idempotencyKey) throws IOException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            r.header("Content-Type", "application/json");
+        }
         if (idempotencyKey != null) {
             r.header("Idempotency-Key", idempotencyKey);
         }
         try {
             HttpResponse<String> a = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body;
+            JsonNode json;
             try {
-                body = a.body() == null || a.body().isBlank() ? null : JSON.readTree(a.body());
+                json = a.body() == null || a.body().isBlank() ? null : JSON.readTree(a.body());
             } catch (IOException notJson) {
-                body = JSON.getNodeFactory().textNode(a.body());
+                json = JSON.getNodeFactory().textNode(a.body());
             }
-            return new Answer(a.statusCode(), body, a.sslSession().orElse(null));
+            return new Answer(a.statusCode(), json, a.sslSession().orElse(null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

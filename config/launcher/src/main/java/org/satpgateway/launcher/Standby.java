@@ -85,7 +85,7 @@ public final class Standby implements AutoCloseable {
 
     /** Renews the lease while the gateway starts (it renews it itself once it runs). */
     private void holdUntilReady(long epoch) throws Exception {
-        GatewayClient client = new GatewayClient(node.baseUri());
+        GatewayClient client = node.client();
         while (!stopped && node.alive()) {
             try (Connection c = db.connect()) {
                 if (!LeaseTable.renew(c, instance, epoch)) {

@@ -1,5 +1,6 @@
 package org.satpgateway.core.crypto;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -11,6 +12,8 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -34,6 +37,8 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -43,9 +48,10 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.crypto.params.ECDomainParameters;
@@ -56,7 +62,6 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
@@ -75,7 +80,8 @@ import org.satpgateway.core.message.PublicJwk;
  * to the gateway (subject CN) and the organisation (issuer). It may carry the hashes of the certificates of the
  * backup gateways allowed to take over from it ({@link #AUTHORISED_BACKUPS}).</li>
  * </ul>
- * Roots sign leaves directly: a chain has two certificates.
+ * An organisation's root may also certify intermediate CAs that issue the gateways' certificates, and its CAs
+ * publish CRLs ({@link #intermediate}, {@link #crl}); {@link PeerCertificates} checks a counterpart's chain.
  */
 public final class Certificates {
     /**
@@ -109,6 +115,67 @@ public final class Certificates {
         add(b, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         add(b, Extension.subjectKeyIdentifier, false, extensionUtils().createSubjectKeyIdentifier(spki));
         return sign(b, key.getPrivate());
+    }
+
+    /**
+     * An intermediate CA of the root's organisation, {@code CN=<name>, O=<organisation>}: it may issue gateway
+     * certificates and CRLs, but no further CAs (path length 0).
+     */
+    public static X509Certificate intermediate(X509Certificate root, PrivateKey rootKey, String name,
+            java.security.PublicKey key, Instant now, Duration validity) {
+        X509CertificateHolder r = holder(root);
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+        X509v3CertificateBuilder b = builder(r.getSubject(), name(name, attribute(r.getSubject(), BCStyle.O)), spki,
+                now, validity);
+        add(b, Extension.basicConstraints, true, new BasicConstraints(0));
+        add(b, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        add(b, Extension.subjectKeyIdentifier, false, extensionUtils().createSubjectKeyIdentifier(spki));
+        add(b, Extension.authorityKeyIdentifier, false,
+                extensionUtils().createAuthorityKeyIdentifier(r.getSubjectPublicKeyInfo()));
+        return sign(b, rootKey);
+    }
+
+    /** A CRL of a CA (root or intermediate) revoking the given serial numbers, current for a week from {@code now}. */
+    public static X509CRL crl(X509Certificate issuer, PrivateKey issuerKey, List<BigInteger> revokedSerials, Instant now) {
+        return crl(issuer, issuerKey, revokedSerials, now, Duration.ofDays(7));
+    }
+
+    /**
+     * A CRL of a CA revoking the given serial numbers (reason key compromise, revoked at {@code now}): issued at
+     * {@code now}, with its next update after {@code validity}. It is signed with {@code issuerKey}, which need not
+     * be the issuer's own key (to make a forged CRL).
+     */
+    public static X509CRL crl(X509Certificate issuer, PrivateKey issuerKey, List<BigInteger> revokedSerials, Instant now,
+            Duration validity) {
+        X509CertificateHolder i = holder(issuer);
+        X509v2CRLBuilder b = new X509v2CRLBuilder(i.getSubject(), Date.from(now));
+        b.setNextUpdate(Date.from(now.plus(validity)));
+        for (BigInteger serial : revokedSerials) {
+            b.addCRLEntry(serial, Date.from(now), CRLReason.keyCompromise);
+        }
+        try {
+            b.addExtension(Extension.authorityKeyIdentifier, false,
+                    extensionUtils().createAuthorityKeyIdentifier(i.getSubjectPublicKeyInfo()));
+            b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(now.toEpochMilli())));
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey);
+            return new JcaX509CRLConverter().getCRL(b.build(signer));
+        } catch (org.bouncycastle.cert.CertIOException | OperatorCreationException | java.security.cert.CRLException e) {
+            throw new IllegalStateException("cannot sign the CRL: " + e.getMessage(), e);
+        }
+    }
+
+    /** The CRLs of a file's bytes, DER (one CRL) or PEM (one or more {@code X509 CRL} blocks). */
+    public static List<X509CRL> crls(byte[] derOrPem) {
+        try {
+            List<X509CRL> out = new ArrayList<>();
+            for (java.security.cert.CRL c : CertificateFactory.getInstance("X.509")
+                    .generateCRLs(new ByteArrayInputStream(derOrPem))) {
+                out.add((X509CRL) c);
+            }
+            return List.copyOf(out);
+        } catch (java.security.cert.CertificateException | java.security.cert.CRLException e) {
+            throw new IllegalArgumentException("not a CRL: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -236,6 +303,11 @@ public final class Certificates {
         return attribute(holder(cert).getSubject());
     }
 
+    /** The subject's name as written in the certificate (RFC 4519 string form). */
+    public static String subject(X509Certificate cert) {
+        return holder(cert).getSubject().toString();
+    }
+
     /** The issuer's name as written in the certificate (RFC 4519 string form). */
     public static String issuer(X509Certificate cert) {
         return holder(cert).getIssuer().toString();
@@ -252,38 +324,6 @@ public final class Certificates {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    /**
-     * Why {@code cert} is not a valid certificate issued by {@code root} at {@code now}; empty when it is. Checks the
-     * issuer name, the root's signature, both validity periods and that the root is a CA.
-     */
-    public static Optional<String> problem(X509Certificate cert, X509Certificate root, Instant now) {
-        X509CertificateHolder c = holder(cert);
-        X509CertificateHolder r = holder(root);
-        Date at = Date.from(now);
-        if (!c.getIssuer().equals(r.getSubject())) {
-            return Optional.of("issued by " + c.getIssuer() + ", not by " + r.getSubject());
-        }
-        BasicConstraints bc = BasicConstraints.fromExtensions(r.getExtensions());
-        if (bc == null || !bc.isCA()) {
-            return Optional.of("the root " + r.getSubject() + " is not a CA");
-        }
-        if (!r.isValidOn(at)) {
-            return Optional.of("the root " + r.getSubject() + " is not valid at " + now);
-        }
-        try {
-            if (!c.isSignatureValid(new JcaContentVerifierProviderBuilder().build(r))) {
-                return Optional.of("not signed by the root " + r.getSubject());
-            }
-        } catch (CertException | OperatorCreationException | java.security.cert.CertificateException e) {
-            return Optional.of("signature cannot be checked: " + e.getMessage());
-        }
-        if (!c.isValidOn(at)) {
-            return Optional.of("not valid at " + now + " (valid " + c.getNotBefore().toInstant() + " to "
-                    + c.getNotAfter().toInstant() + ")");
-        }
-        return Optional.empty();
     }
 
     /** PEM text of a certificate, or of a private key (PKCS#8). */

@@ -86,7 +86,7 @@ public class GatewayContext {
         certifyOwnKey();
         peerCertificates = new PeerCertificates(Files.exists(settings.tls().trustStore())
                 ? PkiFiles.trustedRoots(PkiFiles.load(settings.tls().trustStore(), settings.tls().trustStorePassword()))
-                : List.of(), clock);
+                : List.of(), settings.revocation(), clock);
         restorePeerKeys();
         SessionPolicy policy = new SessionPolicy(settings.gatewayId(), settings.networkId(), settings.ownerId(),
                 List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES256K), settings.assetProfiles(),
@@ -103,7 +103,7 @@ public class GatewayContext {
         Identity identity = new Identity(key.publicJwk(), this::ownCertificate, backup);
         clientPlanner = new RecoveryPlanner(client, identity, peerCertificates);
         serverPlanner = new RecoveryPlanner(server, identity, peerCertificates);
-        ledgerPool = JdbcConnectionPool.create(settings.ledgerUrl(), "sa", "sa");
+        ledgerPool = JdbcConnectionPool.create(settings.ledgerUrl(), settings.ledgerUser(), new String(settings.ledgerPassword()));
         ledgerPool.setMaxConnections(32);
         ledger = new ReferenceLedger(ledgerPool, settings.networkId(),
                 KeyFiles.loadOrCreate(settings.dataDir(), "ledger"), codec, clock).createSchema();
@@ -187,9 +187,14 @@ public class GatewayContext {
         }
         String problem;
         try {
-            X509Certificate cert = PkiFiles.readCertificate(settings.peerCertificateFile());
+            // the counterpart's signing certificate, with any intermediate CA certificates after it
+            List<X509Certificate> chain = Certificates.fromPem(Files.readString(settings.peerCertificateFile()));
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in " + settings.peerCertificateFile());
+            }
+            X509Certificate cert = chain.get(0);
             problem = Certificates.commonName(cert).equals(settings.peerGatewayId())
-                    ? peerCertificates.add(cert).orElse(null)
+                    ? peerCertificates.add(chain).orElse(null)
                     : "it is the certificate of " + Certificates.commonName(cert) + ", not of " + settings.peerGatewayId();
             if (problem == null) {
                 peerCertificateLoaded = true;
@@ -197,7 +202,7 @@ public class GatewayContext {
                         + Certificates.signingKey(cert).flatMap(PublicKeys::parse).map(PublicKeys.Key::keyId).orElse("?")
                         + ", certified by " + Certificates.issuer(cert));
             }
-        } catch (RuntimeException e) {
+        } catch (java.io.IOException | RuntimeException e) {
             problem = e.getMessage();
         }
         if (problem != null && !problem.equals(peerKeyProblem)) {
@@ -212,7 +217,8 @@ public class GatewayContext {
         for (PeerKeyEntity k : em.createQuery("SELECT k FROM PeerKeyEntity k", PeerKeyEntity.class).getResultList()) {
             try {
                 PublicJwk jwk = JSON.readValue(k.jwk(), PublicJwk.class);
-                peerCertificates.restore(jwk, new PeerCertificates.Entry(Certificates.fromPem(k.certificate()).get(0),
+                List<X509Certificate> chain = Certificates.fromPem(k.certificate());
+                peerCertificates.restore(jwk, new PeerCertificates.Entry(chain.get(0), chain.subList(1, chain.size()),
                         k.gatewayId(), k.retired(), Instant.ofEpochMilli(k.decidedAtMillis())));
                 LOG.info(() -> "counterpart key " + k.keyId() + " of " + k.gatewayId() + (k.retired() ? ": retired" : ": active"));
             } catch (java.io.IOException | RuntimeException e) {

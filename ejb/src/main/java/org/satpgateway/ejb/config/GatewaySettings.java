@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.Config;
+import org.satpgateway.core.crypto.Revocation;
 
 /**
  * The gateway's settings, read once at start-up through MicroProfile Config (system properties, environment,
@@ -25,6 +26,7 @@ public record GatewaySettings(
         Path peerCertificateFile,
         Tls tls,
         Optional<Path> caDir,
+        Revocation revocation,
         Optional<Lease> lease,
         Set<String> assetProfiles,
         Duration retryBase,
@@ -32,6 +34,8 @@ public record GatewaySettings(
         Duration defaultDeadline,
         int maxRetries,
         String ledgerUrl,
+        String ledgerUser,
+        char[] ledgerPassword,
         boolean ledgerIssuing,
         int inboundDeliveryAttempts,
         boolean commitInDoubt) {
@@ -69,11 +73,15 @@ public record GatewaySettings(
                 c.getValues("gateway.peer.endpoint", String.class).stream().map(String::trim).map(URI::create).toList(),
                 Path.of(c.getValue("gateway.peer.certificate-file", String.class)),
                 new Tls(path(c, "gateway.tls.key-store", data.resolve(PkiFiles.TLS_KEY_STORE)),
-                        c.getOptionalValue("gateway.tls.key-store-password", String.class).orElse("changeit").toCharArray(),
+                        secret(c, "gateway.tls.key-store-password"),
                         path(c, "gateway.tls.trust-store", data.resolve(PkiFiles.TRUST_STORE)),
-                        c.getOptionalValue("gateway.tls.trust-store-password", String.class).orElse("changeit").toCharArray(),
+                        secret(c, "gateway.tls.trust-store-password"),
                         path(c, "gateway.signing-certificate", data.resolve(PkiFiles.SIGNING_CERTIFICATE))),
                 c.getOptionalValue("gateway.pki.ca-dir", String.class).map(Path::of),
+                Revocation.of(c.getOptionalValues("gateway.pki.crl-files", String.class).orElse(List.of()).stream()
+                                .map(String::trim).filter(f -> !f.isEmpty()).map(Path::of).toList(),
+                        c.getOptionalValue("gateway.pki.ocsp-responder", String.class).orElse(null),
+                        c.getOptionalValue("gateway.pki.revocation-required", Boolean.class).orElse(false)),
                 c.getOptionalValue("gateway.lease.instance", String.class).map(instance -> new Lease(instance,
                         c.getValue("gateway.lease.epoch", Long.class),
                         c.getOptionalValue("gateway.lease.takeover", Boolean.class).orElse(false),
@@ -85,9 +93,18 @@ public record GatewaySettings(
                 Duration.ofSeconds(c.getOptionalValue("gateway.default-deadline-s", Long.class).orElse(300L)),
                 c.getOptionalValue("gateway.max-retries", Integer.class).orElse(5),
                 ledgerUrl,
+                c.getOptionalValue("gateway.ledger.user", String.class).orElse("gateway"),
+                secret(c, "gateway.ledger.password"),
                 c.getOptionalValue("gateway.ledger.issuing", Boolean.class).orElse(false),
                 c.getOptionalValue("gateway.inbound.delivery-attempts", Integer.class).orElse(5),
                 c.getOptionalValue("gateway.in-doubt.commit", Boolean.class).orElse(true));
+    }
+
+    /** A password: there is no default, and a gateway without it does not start. */
+    private static char[] secret(Config c, String key) {
+        String value = c.getOptionalValue(key, String.class).orElseThrow(() -> new IllegalStateException(key
+                + " is not set: the gateway has no default passwords (docs/security.md, Secrets)"));
+        return value.toCharArray();
     }
 
     private static Path path(Config c, String key, Path fallback) {

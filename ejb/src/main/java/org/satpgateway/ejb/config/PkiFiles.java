@@ -199,7 +199,7 @@ public final class PkiFiles {
     }
 
     /** Writes a secret file readable by its owner only, atomically; it must not exist yet. */
-    static void writeSecret(Path file, String content) throws IOException {
+    public static void writeSecret(Path file, String content) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, content);

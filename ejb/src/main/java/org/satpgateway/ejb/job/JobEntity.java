@@ -9,7 +9,9 @@ import jakarta.persistence.UniqueConstraint;
 
 /**
  * A back-office transfer job: the request as submitted and the session it opened (the job id is the session id).
- * The client's {@code transferContextId} is unique: submitting it again returns this job.
+ * The client's {@code transferContextId} is unique: submitting it again returns this job. The job keeps who
+ * submitted it: the caller's authenticated name (REST: the token's subject; JMS: the broker's validated user, when the
+ * broker names one).
  */
 @Entity
 @Table(name = "SATP_JOB", uniqueConstraints = @UniqueConstraint(name = "SATP_JOB_CONTEXT", columnNames = "TRANSFER_CONTEXT_ID"))
@@ -31,12 +33,17 @@ public class JobEntity {
     @Column(name = "REQUEST", nullable = false)
     private String request;
 
+    @Column(name = "SUBMITTED_BY", length = 200)
+    private String submittedBy;
+
     protected JobEntity() {
         // for JPA
     }
 
-    public JobEntity(String jobId, String transferContextId, String channel, long submittedAtMillis, String request) {
+    public JobEntity(String jobId, String transferContextId, String channel, long submittedAtMillis, String request,
+            String submittedBy) {
         this.jobId = jobId;
+        this.submittedBy = submittedBy;
         this.transferContextId = transferContextId;
         this.channel = channel;
         this.submittedAtMillis = submittedAtMillis;
@@ -57,6 +64,11 @@ public class JobEntity {
 
     public long submittedAtMillis() {
         return submittedAtMillis;
+    }
+
+    /** Who submitted the job; null when its channel authenticated nobody. */
+    public String submittedBy() {
+        return submittedBy;
     }
 
     /** The job as it was taken ({@link TransferJob#toJson()}). */

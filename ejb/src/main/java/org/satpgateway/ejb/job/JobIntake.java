@@ -35,21 +35,22 @@ public class JobIntake {
     @EJB
     private RecoveryCoordinator recovery;
 
-    /** A job from {@code POST /api/v1/transfers}. */
-    public StepService.Submission fromRest(String json) {
-        return submit(TransferJob.parse(json), "REST");
+    /** A job from {@code POST /api/v1/transfers}, submitted by the authenticated caller {@code principal}. */
+    public StepService.Submission fromRest(String json, String principal) {
+        return submit(TransferJob.parse(json), "REST", principal);
     }
 
     /**
      * A job from {@code satp.jobs}: the answer goes to JMSReplyTo (if named) and refusals to the events topic. A body
-     * that is not text ({@code json} null) is refused like a malformed job.
+     * that is not text ({@code json} null) is refused like a malformed job. {@code principal} is the broker's
+     * validated user of the sender, when the broker names one.
      */
-    public void fromQueue(String json, Destination replyTo, String messageId) {
+    public void fromQueue(String json, Destination replyTo, String messageId, String principal) {
         TransferJob.Parsed parsed = json == null
                 ? new TransferJob.Parsed.Invalid(Rejection.of(SatpError.MALFORMED_MESSAGE,
                         "a transfer job is a JMS TextMessage holding one JSON object"))
                 : TransferJob.parse(json);
-        StepService.Submission s = submit(parsed, "JMS");
+        StepService.Submission s = submit(parsed, "JMS", principal);
         if (s instanceof StepService.Submission.Unavailable u) {
             // rolled back and redelivered later (satp.jobs allows enough attempts for a start-up)
             throw new IllegalStateException("job not taken yet: " + u.reason());
@@ -84,13 +85,13 @@ public class JobIntake {
         }
     }
 
-    private StepService.Submission submit(TransferJob.Parsed parsed, String channel) {
+    private StepService.Submission submit(TransferJob.Parsed parsed, String channel, String principal) {
         if (!recovery.ready()) {
             return new StepService.Submission.Unavailable("the gateway is starting: " + recovery.state());
         }
         if (parsed instanceof TransferJob.Parsed.Invalid invalid) {
             return new StepService.Submission.Refused(invalid.rejection());
         }
-        return steps.submit(((TransferJob.Parsed.Valid) parsed).job(), channel);
+        return steps.submit(((TransferJob.Parsed.Valid) parsed).job(), channel, principal);
     }
 }

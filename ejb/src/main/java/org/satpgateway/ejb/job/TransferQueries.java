@@ -16,17 +16,22 @@ import org.satpgateway.ejb.log.SessionEntity;
 
 /**
  * Read-only views of transfers for the back office and operators: state and step from the session index, the
- * history of steps and recoveries from the log itself.
+ * history of steps and recoveries from the log itself. A back-office caller sees the jobs it submitted and the
+ * transfers the counterpart opened here (they belong to no back office); an operator sees everything (a null
+ * viewer).
  */
 @Stateless
 public class TransferQueries {
     @PersistenceContext(unitName = "satpLog")
     private EntityManager em;
 
-    /** A transfer (client job or server session) by its id, with its history; empty when unknown. */
-    public Optional<Map<String, Object>> transfer(String id) {
+    /**
+     * A transfer (client job or server session) by its id, with its history; empty when unknown, or when it is
+     * another caller's job ({@code viewer}: the back-office caller; null for an operator).
+     */
+    public Optional<Map<String, Object>> transfer(String id, String viewer) {
         SessionEntity s = em.find(SessionEntity.class, id);
-        if (s == null) {
+        if (s == null || !visible(s, viewer)) {
             return Optional.empty();
         }
         Map<String, Object> view = summary(s);
@@ -48,15 +53,34 @@ public class TransferQueries {
         return Optional.of(view);
     }
 
-    /** Transfers in a state (any state when null), most recently updated first. */
-    public List<Map<String, Object>> transfers(String state, int limit) {
-        String q = "SELECT s FROM SessionEntity s" + (state == null ? "" : " WHERE s.status = :state")
+    /** Transfers in a state (any state when null) that {@code viewer} may see, most recently updated first. */
+    public List<Map<String, Object>> transfers(String state, int limit, String viewer) {
+        List<String> where = new ArrayList<>();
+        if (state != null) {
+            where.add("s.status = :state");
+        }
+        if (viewer != null) {
+            where.add("(s.role = 'SERVER' OR EXISTS (SELECT j FROM JobEntity j WHERE j.jobId = s.sessionId"
+                    + " AND j.submittedBy = :viewer))");
+        }
+        String q = "SELECT s FROM SessionEntity s" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY s.updatedAtMillis DESC";
         var query = em.createQuery(q, SessionEntity.class).setMaxResults(limit);
         if (state != null) {
             query.setParameter("state", state);
         }
+        if (viewer != null) {
+            query.setParameter("viewer", viewer);
+        }
         return query.getResultList().stream().map(this::summary).toList();
+    }
+
+    private boolean visible(SessionEntity s, String viewer) {
+        if (viewer == null || "SERVER".equals(s.role())) {
+            return true;
+        }
+        JobEntity job = em.find(JobEntity.class, s.sessionId());
+        return job != null && viewer.equals(job.submittedBy());
     }
 
     private Map<String, Object> summary(SessionEntity s) {
@@ -71,6 +95,7 @@ public class TransferQueries {
         if (job != null) {
             view.put("submittedAt", Instant.ofEpochMilli(job.submittedAtMillis()).toString());
             view.put("channel", job.channel());
+            view.put("submittedBy", job.submittedBy());
         }
         return view;
     }

@@ -6,6 +6,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.satpgateway.core.Rejection;
@@ -21,9 +22,10 @@ import org.satpgateway.core.message.TransferProposal;
 import org.satpgateway.ejb.config.GatewayContext;
 
 /**
- * The door of {@code POST /satp/v1/messages}: a message that is malformed, too large, of an unknown type or not
- * signed by the counterpart is refused here, before any SATP processing; a good one is put on the inbound queue,
- * durably, before the caller answers 202.
+ * The door of {@code POST /satp/v1/messages}: a message that is malformed, too large, of an unknown type, not
+ * signed by the counterpart, or signed by another gateway than the one whose TLS certificate is on the connection, is
+ * refused here, before any SATP processing; a good one is put on the inbound queue, durably, before the caller
+ * answers 202.
  *
  * <p>The door runs outside any transaction: its one effect is the send, which is durable when it returns
  * (persistent, blocking), and a send outside a transaction that repeats a delivery key the broker has seen is
@@ -45,8 +47,12 @@ public class PeerIntake {
     @EJB
     private DeliveryKeys deliveryKeys;
 
-    /** Checks and queues one received message; empty when it is queued, else why it was refused. */
-    public Optional<Rejection> accept(byte[] body, String deliveryKey) {
+    /**
+     * Checks and queues one received message; empty when it is queued, else why it was refused. {@code tlsName} is
+     * the common name of the TLS client certificate on the connection (the TLS layer checked it against the
+     * counterpart organisation's root): the message must be signed by a key certified for that same gateway.
+     */
+    public Optional<Rejection> accept(byte[] body, String deliveryKey, String tlsName) {
         Decoded d = gateway.codec().decode(body);
         if (d instanceof Decoded.Refused refused) {
             return Optional.of(refused.rejection());
@@ -58,23 +64,29 @@ public class PeerIntake {
                     "no signing certificate of the counterpart is trusted here yet"));
         }
         byte[] payload = ((Decoded.Message) d).payload();
-        boolean signed = gateway.peerCertificates().active(gateway.settings().peerGatewayId()).stream()
-                .anyMatch(k -> Jws.verifyDetached(payload, m.signature(), k).isEmpty());
-        if (!signed && m.message() instanceof Recover r && r.newIdentityPublicKey() != null) {
+        Optional<X509Certificate> signer = gateway.peerCertificates().active(gateway.settings().peerGatewayId()).stream()
+                .filter(k -> Jws.verifyDetached(payload, m.signature(), k).isEmpty()).findFirst()
+                .flatMap(k -> gateway.peerCertificates().certificateOf(k));
+        if (signer.isEmpty() && m.message() instanceof Recover r && r.newIdentityPublicKey() != null) {
             // a new key announced with its certificate: the step decides whether it may replace the session's key
             Optional<Rejection> announced = announcement(payload, m.signature(), r);
             if (announced.isPresent()) {
                 return announced;
             }
-            signed = true;
+            signer = Optional.of(Certificates.fromPem(r.certificate()).get(0));
         }
-        if (!signed) {
+        if (signer.isEmpty()) {
             Optional<PublicJwk> declared = declaredKey(m.message());
             if (declared.isPresent() && Jws.verifyDetached(payload, m.signature(), declared.get()).isEmpty()) {
                 return Optional.of(Rejection.of(SatpError.NOT_AUTHORISED, "signed by a key that is not a certified,"
                         + " current key of " + gateway.settings().peerGatewayId()));
             }
             return Optional.of(Rejection.of(SatpError.BAD_SIGNATURE, "not signed by a current key of the counterpart"));
+        }
+        String signedBy = Certificates.commonName(signer.get());
+        if (!signedBy.equals(tlsName)) {
+            return Optional.of(Rejection.of(SatpError.NOT_AUTHORISED, "signed by " + signedBy
+                    + ", but the TLS certificate on the connection is " + tlsName + "'s: a gateway sends its own messages"));
         }
         if (m.message() instanceof Recover) {
             channel.renewTls("the counterpart started recovery");
@@ -89,7 +101,10 @@ public class PeerIntake {
         return Optional.empty();
     }
 
-    /** The door's part of a new key's checks: a certificate for it from a trusted root, and the message signed with it. */
+    /**
+     * The door's part of a new key's checks: a certificate for it (with any intermediate CA certificates after it)
+     * valid up to a trusted root, and the message signed with it.
+     */
     private Optional<Rejection> announcement(byte[] payload, String signature, Recover r) {
         if (r.certificate() == null) {
             return Optional.of(Rejection.of(SatpError.KEY_NOT_AUTHORISED, "a new key needs its certificate"));
@@ -99,12 +114,13 @@ public class PeerIntake {
                     "the announced key was replaced before and cannot come back"));
         }
         try {
-            X509Certificate cert = Certificates.fromPem(r.certificate()).stream().findFirst()
+            List<X509Certificate> certs = Certificates.fromPem(r.certificate());
+            X509Certificate cert = certs.stream().findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no certificate"));
             if (!Certificates.signingKey(cert).map(r.newIdentityPublicKey()::equals).orElse(false)) {
                 return Optional.of(Rejection.of(SatpError.KEY_NOT_AUTHORISED, "the certificate is not for the announced key"));
             }
-            Optional<String> chain = gateway.peerCertificates().problem(cert);
+            Optional<String> chain = gateway.peerCertificates().problem(certs);
             if (chain.isPresent()) {
                 return Optional.of(Rejection.of(SatpError.NOT_AUTHORISED,
                         "the new key is not certified by the counterpart organisation's CA: " + chain.get()));

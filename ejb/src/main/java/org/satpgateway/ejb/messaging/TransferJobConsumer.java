@@ -20,6 +20,9 @@ import org.satpgateway.ejb.job.JobIntake;
         @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
         @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000")})
 public class TransferJobConsumer implements MessageListener {
+    /** The property in which Artemis names the authenticated user that sent a message. */
+    static final String VALIDATED_USER = "_AMQ_VALIDATED_USER";
+
     @EJB
     private JobIntake intake;
 
@@ -28,7 +31,9 @@ public class TransferJobConsumer implements MessageListener {
         try {
             // a job that is not text is refused like a malformed one (answered, not redelivered into the dead letters)
             String json = message instanceof jakarta.jms.TextMessage ? PeerMessageConsumer.text(message) : null;
-            intake.fromQueue(json, message.getJMSReplyTo(), message.getJMSMessageID());
+            // the broker stamps the sender's authenticated user on the message (populate-validated-user)
+            String user = message.getStringProperty(VALIDATED_USER);
+            intake.fromQueue(json, message.getJMSReplyTo(), message.getJMSMessageID(), user);
         } catch (JMSException e) {
             throw new IllegalStateException("cannot read the job message", e);
         }

@@ -89,22 +89,26 @@ public class StepService {
         /** The transferContextId is taken by another job (its id): refused, nothing created. */
         record Conflict(String jobId) implements Submission {
             public String detail() {
-                return "transferContextId is taken by job " + jobId + ", which has another body; a repeat must be the same job";
+                return "transferContextId is taken by job " + jobId + ": a repeat must be the same job from the same caller";
             }
         }
     }
 
     // ---- inputs -------------------------------------------------------------------------------------------------
 
-    /** A back-office job: opens a client session and sends the transfer proposal. */
-    public Submission submit(TransferJob job, String channel) {
+    /**
+     * A back-office job: opens a client session and sends the transfer proposal. {@code submittedBy} is the caller's
+     * authenticated name (null when the channel authenticated nobody).
+     */
+    public Submission submit(TransferJob job, String channel, String submittedBy) {
         lease.fence(em);
         Optional<JobEntity> earlier = jobByContext(job.transferContextId());
         if (earlier.isPresent()) {
-            // the transferContextId is the idempotency key: the same job again is the first one, another job is refused
-            return earlier.get().request().equals(job.toJson())
-                    ? new Submission.Accepted(earlier.get().jobId(), true)
-                    : new Submission.Conflict(earlier.get().jobId());
+            // the transferContextId is the idempotency key: the same job again from the same caller is the first one;
+            // another job, or the same from another caller, is refused
+            boolean same = earlier.get().request().equals(job.toJson())
+                    && java.util.Objects.equals(earlier.get().submittedBy(), submittedBy);
+            return same ? new Submission.Accepted(earlier.get().jobId(), true) : new Submission.Conflict(earlier.get().jobId());
         }
         Optional<Rejection> transferable;
         try {
@@ -129,7 +133,7 @@ public class StepService {
         if (t instanceof Transition.Rejected r) {
             return new Submission.Refused(r.rejection());
         }
-        em.persist(new JobEntity(sessionId, job.transferContextId(), channel, now.toEpochMilli(), job.toJson()));
+        em.persist(new JobEntity(sessionId, job.transferContextId(), channel, now.toEpochMilli(), job.toJson(), submittedBy));
         new Run(Role.CLIENT, now).carryStep(sessionId, null, null, t);
         return new Submission.Accepted(sessionId, false);
     }

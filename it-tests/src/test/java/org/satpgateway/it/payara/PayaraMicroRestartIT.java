@@ -41,7 +41,7 @@ class PayaraMicroRestartIT {
         g2.kill9();
         assertTrue(!g2.alive(), "G2 is gone");
         assertEquals(List.of("SATP_JOB", "SATP_LOG_ENTRY", "SATP_PEER_KEY", "SATP_REJECTED_MESSAGE", "SATP_SESSION",
-                "SATP_STEP_FAILURE"), logTables(g2.rootDir().resolve("data/satplog")));
+                "SATP_STEP_FAILURE"), logTables(g2.rootDir().resolve("data/satplog"), g2.logDatabasePassword()));
         long logBefore = Files.size(g2.log());
         long t0 = System.nanoTime();
         g2.launch();
@@ -57,11 +57,11 @@ class PayaraMicroRestartIT {
                 restart.toMillis(), (System.nanoTime() - t0) / 1_000_000 - restart.toMillis());
     }
 
-    private static List<String> logTables(Path database) throws java.sql.SQLException {
+    private static List<String> logTables(Path database, String password) throws java.sql.SQLException {
         List<String> tables = new ArrayList<>();
         // the gateway's JVM is dead; the same settings as its pool, so this connection never weakens the file's durability
         String url = String.format("jdbc:h2:file:%s;IFEXISTS=TRUE;WRITE_DELAY=0", database.toAbsolutePath());
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "sa");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "gateway", password);
                 java.sql.ResultSet r = c.createStatement().executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
                         + " WHERE TABLE_NAME LIKE 'SATP%' ORDER BY TABLE_NAME")) {
             while (r.next()) {

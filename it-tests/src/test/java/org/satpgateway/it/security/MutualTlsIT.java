@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -92,7 +93,7 @@ class MutualTlsIT {
     @Order(3)
     void tls12IsRefused() {
         SSLContext tls12 = PeerClient.context(embedded.g1().dataDir().resolve(PkiFiles.TLS_KEY_STORE),
-                embedded.g1().dataDir().resolve(PkiFiles.TRUST_STORE), "changeit".toCharArray(), "TLSv1.2");
+                embedded.g1().dataDir().resolve(PkiFiles.TRUST_STORE), storePassword(), "TLSv1.2");
         PeerClient client = new PeerClient(embedded.g2().peerEndpoint(), tls12, "TLSv1.2");
         IOException e = assertThrows(IOException.class, () -> client.post(MESSAGE));
         assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, e, "the TLS 1.2 handshake is refused: " + e);
@@ -103,7 +104,7 @@ class MutualTlsIT {
     @Order(4)
     void aClientWithoutCertificateIsRefused() {
         SSLContext anonymous = PeerClient.context(null, embedded.g1().dataDir().resolve(PkiFiles.TRUST_STORE),
-                "changeit".toCharArray(), "TLSv1.3");
+                storePassword(), "TLSv1.3");
         PeerClient client = new PeerClient(embedded.g2().peerEndpoint(), anonymous);
         IOException e = assertThrows(IOException.class, () -> client.post(MESSAGE));
         assertRefusedInTls(e);
@@ -125,6 +126,58 @@ class MutualTlsIT {
         IOException e = assertThrows(IOException.class, () -> client.post(MESSAGE));
         assertRefusedInTls(e);
         System.out.println("[mutual-tls] client certificate from bank-three: " + e);
+    }
+
+    @Test
+    @Order(5)
+    void thePeerListenerServesThePeerEndpointOnlyToTheCounterpartsCertificate() throws Exception {
+        PeerClient asG1 = PeerClient.as(embedded.g1(), embedded.g2());
+        String job = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Transfers.job("bond-x", 1, "ctx-peer-port"));
+        Map<String, PeerClient.Answer> answers = new java.util.LinkedHashMap<>();
+        answers.put("POST /api/v1/transfers", asG1.call("POST", "/api/v1/transfers", job));
+        answers.put("GET /api/v1/transfers", asG1.call("GET", "/api/v1/transfers", null));
+        answers.put("POST /api/v1/ledger/assets", asG1.call("POST", "/api/v1/ledger/assets",
+                "{\"assetId\":\"bond-peer\",\"owner\":\"mallory@bank-one\",\"amount\":1}"));
+        answers.put("GET /api/v1/ledger/supply", asG1.call("GET", "/api/v1/ledger/supply", null));
+        answers.put("GET /api/v1/admin/step-failures", asG1.call("GET", "/api/v1/admin/step-failures", null));
+        answers.put("GET /api/v1/version", asG1.call("GET", "/api/v1/version", null));
+        answers.put("POST /satp/v1/messages/x", asG1.call("POST", "/satp/v1/messages/x", MESSAGE));
+        answers.forEach((call, a) -> assertEquals(404, a.status(), () -> call + " on the peer listener: " + a.body()));
+        PeerClient.Answer get = asG1.get();
+        assertEquals(405, get.status(), () -> "GET /satp/v1/messages: " + get.body());
+        assertTrue(g2.asset("bond-peer").isEmpty(), "nothing was issued through the peer listener");
+        assertEquals(400, asG1.post(MESSAGE).status(), "POST /satp/v1/messages still reaches the door");
+    }
+
+    @Test
+    @Order(5)
+    void aMessageIsTakenOnlyFromTheGatewayWhoseCertificateIsOnTheConnection() throws Exception {
+        PkiFiles.Organisation bankOne = PkiFiles.organisation(work.resolve("pki/bank-one"), "bank-one");
+        PkiFiles.Organisation bankTwo = PkiFiles.organisation(work.resolve("pki/bank-two"), "bank-two");
+        // another gateway of bank-one, certified by its CA: a TLS certificate bank-two's listener accepts
+        Path rogue = work.resolve("rogue-gateway");
+        PkiFiles.provision(bankOne, bankTwo.root(), rogue, "gateway-one-rogue", List.of("127.0.0.1"),
+                "changeit".toCharArray(), List.of());
+        SSLContext asRogue = PeerClient.context(rogue.resolve(PkiFiles.TLS_KEY_STORE), rogue.resolve(PkiFiles.TRUST_STORE),
+                "changeit".toCharArray(), "TLSv1.3");
+        // a message signed with gateway-one's own key (as if its key leaked to the other host)
+        org.satpgateway.core.crypto.GatewayKeyPair g1Key = org.satpgateway.ejb.config.KeyFiles.loadOrCreate(
+                embedded.g1().dataDir(), "gateway");
+        String session = UUID.randomUUID().toString();
+        var recover = new org.satpgateway.core.message.Recover(new org.satpgateway.core.message.Common("1.0",
+                org.satpgateway.core.message.MessageType.RECOVER, session, "ctx-" + session, 1, null, Instant.now().toString()),
+                "stage-1", false, null, null, Instant.now().toString(), "probe");
+        String wire = new org.satpgateway.core.codec.MessageSigner(new org.satpgateway.core.codec.MessageCodec(), g1Key)
+                .sign(recover).wire();
+        PeerClient.Answer a = new PeerClient(embedded.g2().peerEndpoint(), asRogue).deliver(wire, UUID.randomUUID().toString());
+        assertEquals(403, a.status(), () -> String.valueOf(a.body()));
+        assertTrue(a.body().path("detail").asText().contains("gateway-one-rogue"), a.body().toString());
+        assertTrue(g2.transfer(session).isEmpty(), "no session was opened");
+    }
+
+    /** The password of G1's key stores, which the launcher generated. */
+    private char[] storePassword() {
+        return embedded.g1().settings().get("gateway.tls.key-store-password").toCharArray();
     }
 
     /**

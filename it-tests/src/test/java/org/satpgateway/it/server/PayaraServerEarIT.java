@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.satpgateway.ejb.config.PkiFiles;
 import org.satpgateway.launcher.BrokerNode;
 import org.satpgateway.launcher.GatewayClient;
+import org.satpgateway.launcher.IdentityProvider;
 import org.satpgateway.launcher.Layout;
 import org.satpgateway.launcher.PeerClient;
 import org.w3c.dom.Document;
@@ -56,6 +57,11 @@ class PayaraServerEarIT {
     private static final int BROKER_PORT = Integer.getInteger("satp.payaraServer.brokerPort", 28616);
     private static final Duration READY = Duration.ofSeconds(180);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** The stand-in for the bank's identity provider: the gateway takes its tokens. */
+    /** The test domain's database passwords (the server files have none of their own). */
+    private static final String LOG_PASSWORD = "log-" + java.util.UUID.randomUUID();
+    private static final String LEDGER_PASSWORD = "ledger-" + java.util.UUID.randomUUID();
+    private static final IdentityProvider IDP = IdentityProvider.in(WORK.resolve("identity-provider"));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -126,6 +132,11 @@ class PayaraServerEarIT {
         settings.put("gateway.peer.endpoint", "https://127.0.0.1:9/satp/v1/messages");
         settings.put("gateway.peer.certificate-file", WORK.resolve("peer").resolve(PkiFiles.SIGNING_CERTIFICATE).toString());
         settings.put("gateway.ledger.issuing", "true");
+        settings.put("gateway.peer-listener.port", Integer.toString(domain.httpPort + 1));
+        settings.put("gateway.tls.key-store-password", "changeit");
+        settings.put("gateway.tls.trust-store-password", "changeit");
+        settings.put("gateway.ledger.password", LEDGER_PASSWORD);
+        settings.putAll(IDP.gatewaySettings());
         StringBuilder commands = new StringBuilder();
         settings.forEach((k, v) -> commands.append("set-config-property --source domain --propertyName ").append(k)
                 .append(" --propertyValue ").append(v).append('\n'));
@@ -154,11 +165,16 @@ class PayaraServerEarIT {
         GatewayClient.Answer plain = new GatewayClient(URI.create("http://127.0.0.1:" + domain.httpPort + "/"))
                 .post("satp/v1/messages", Map.of("hello", "world"));
         assertEquals(403, plain.status(), () -> String.valueOf(plain.body()));
+        PeerClient.Answer other = new PeerClient(peerEndpoint.resolve("/api/v1/version"), PeerClient.context(
+                peer.resolve(PkiFiles.TLS_KEY_STORE), peer.resolve(PkiFiles.TRUST_STORE), pw, "TLSv1.3")).get();
+        assertEquals(404, other.status(), () -> "the peer listener serves the protocol's endpoint only: " + other.body());
     }
 
     /** A job by REST: the counterpart's certified key lets it open its session. */
     private void submitsAJob(PayaraDomain domain) throws Exception {
-        GatewayClient g = new GatewayClient(URI.create("http://127.0.0.1:" + domain.httpPort + "/"));
+        GatewayClient g = new GatewayClient(URI.create("http://127.0.0.1:" + domain.httpPort + "/"),
+                IDP.token("ear-test", "gateway-one", List.of("back-office", "ledger-issuer"), Duration.ofHours(1)));
+        assertEquals(401, g.as(null).issue("bond-ear-0", "alice@bank-one", 10).status(), "no token, no asset");
         assertEquals(201, g.issue("bond-ear-1", "alice@bank-one", 10).status());
         Map<String, Object> job = Map.of("transferContextId", "ctx-ear-1", "digitalAssetId", "bond-ear-1",
                 "assetProfileId", "bond/v1", "amount", 10, "originator", "alice@bank-one", "beneficiary", "bob@bank-two",
@@ -187,7 +203,8 @@ class PayaraServerEarIT {
                 .replace("@ARTEMIS_RAR@", RAR.toAbsolutePath().normalize().toString())
                 .replace("@KEY_STORE@", data.resolve(PkiFiles.TLS_KEY_STORE).toString())
                 .replace("@TRUST_STORE@", data.resolve(PkiFiles.TRUST_STORE).toString())
-                .replace("@KEY_STORE_PASSWORD@", "changeit").replace("@TRUST_STORE_PASSWORD@", "changeit");
+                .replace("@KEY_STORE_PASSWORD@", "changeit").replace("@TRUST_STORE_PASSWORD@", "changeit")
+                .replace("@LOG_DB_PASSWORD@", LOG_PASSWORD);
         return Files.writeString(WORK.resolve("server-setup.asadmin"), rendered);
     }
 
@@ -235,7 +252,8 @@ class PayaraServerEarIT {
 
     private String awaitVersion(PayaraDomain domain) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + domain.httpPort + "/api/v1/version"))
-                .header("Accept", "application/json").timeout(Duration.ofSeconds(10)).build();
+                .header("Accept", "application/json").timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + IDP.token("ear-test", "gateway-one", List.of("operator"), READY)).build();
         long deadline = System.nanoTime() + READY.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
