@@ -21,6 +21,8 @@ import org.satpgateway.ejb.access.AccessTokens;
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     /** The request attribute with the reason a presented token was not accepted. */
     static final String REFUSED = "org.satpgateway.access.refused";
+    /** The request attribute with the authenticated {@link AccessTokens.Caller} (its accounts, for the job's check). */
+    static final String CALLER = "org.satpgateway.access.caller";
 
     @EJB
     private AccessControl access;
@@ -38,6 +40,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         }
         try {
             AccessTokens.Caller caller = access.verify(header.substring(7).trim());
+            request.setAttribute(CALLER, caller);
             return context.notifyContainerAboutLogin(new CallerPrincipal(caller.name()), caller.roles());
         } catch (AccessTokens.Refused e) {
             request.setAttribute(REFUSED, e.getMessage());

@@ -3,6 +3,7 @@ package org.satpgateway.web;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
+import org.satpgateway.ejb.access.AccessTokens;
 import org.satpgateway.ejb.access.Roles;
 import org.satpgateway.ejb.job.JobIntake;
 import org.satpgateway.ejb.job.TransferJob;
@@ -55,6 +57,9 @@ public class TransferResource {
     @Context
     private SecurityContext caller;
 
+    @Context
+    private HttpServletRequest request;
+
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @Consumes(MediaType.WILDCARD)
@@ -64,13 +69,14 @@ public class TransferResource {
             return refused.problem();
         }
         String json = ((StrictJson.Body.Text) read).json();
+        AccessTokens.Caller submitter = (AccessTokens.Caller) request.getAttribute(BearerTokenMechanism.CALLER);
         StepService.Submission s;
         try {
-            s = intake.fromRest(json, caller.getUserPrincipal().getName());
+            s = intake.fromRest(json, submitter);
         } catch (RuntimeException e) {
             // two submissions of one transferContextId raced and this one lost: the winner's job is there now, and
             // this submission is either the same job again or another one
-            s = intake.fromRest(json, caller.getUserPrincipal().getName());
+            s = intake.fromRest(json, submitter);
         }
         if (s instanceof StepService.Submission.Refused r) {
             return Problems.of(r.rejection());

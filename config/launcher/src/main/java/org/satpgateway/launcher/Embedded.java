@@ -78,13 +78,17 @@ public final class Embedded implements AutoCloseable {
         g2 = new GatewayNode(layout, "G2", w.resolve("g2"), o.g2Http(), o.g2Peer(), o.g2Broker(),
                 settings("gateway-two", "ledger-two", "bank-two", w.resolve("g2"), "gateway-one", "ledger-one", "bank-one",
                         w.resolve("g1"), o.g1Peer(), o.g2Settings()), o.jvmOptions(), o.extraArgs());
-        g1.accessToken(launcherToken("gateway-one")).logDatabasePassword(secrets(w.resolve("g1")).getProperty("log-database"));
-        g2.accessToken(launcherToken("gateway-two")).logDatabasePassword(secrets(w.resolve("g2")).getProperty("log-database"));
+        g1.accessToken(launcherToken("gateway-one", "bank-one")).logDatabasePassword(secrets(w.resolve("g1")).getProperty("log-database"));
+        g2.accessToken(launcherToken("gateway-two", "bank-two")).logDatabasePassword(secrets(w.resolve("g2")).getProperty("log-database"));
     }
 
-    /** The launcher's own token for a gateway: every role, for a week (a chaos run may take hours). */
-    private String launcherToken(String gatewayId) {
-        return idp.token("launcher", gatewayId, List.of("back-office", "operator", "ledger-issuer"), Duration.ofDays(7));
+    /**
+     * The launcher's own token for a gateway: every role and every account of the gateway's organisation, for a week
+     * (a chaos run may take hours).
+     */
+    private String launcherToken(String gatewayId, String organisation) {
+        return idp.token("launcher", gatewayId, List.of("back-office", "operator", "ledger-issuer"),
+                List.of("*@" + organisation), Duration.ofDays(7));
     }
 
     /**
@@ -288,7 +292,9 @@ public final class Embedded implements AutoCloseable {
             for (String role : List.of("back-office", "operator", "ledger-issuer")) {
                 Path file = dir.resolve(g.name().toLowerCase(java.util.Locale.ROOT) + "-" + role + ".token");
                 Files.deleteIfExists(file);
-                PkiFiles.writeSecret(file, idp.token("demo-" + role, gatewayId, List.of(role), validity));
+                // the demo back office acts for every account of its organisation
+                List<String> accounts = role.equals("back-office") ? List.of("*@" + g.settings().get("gateway.owner")) : List.of();
+                PkiFiles.writeSecret(file, idp.token("demo-" + role, gatewayId, List.of(role), accounts, validity));
             }
         }
         return dir;

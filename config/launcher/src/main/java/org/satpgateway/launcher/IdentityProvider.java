@@ -83,17 +83,25 @@ public final class IdentityProvider {
         return Map.of("gateway.auth.issuer", ISSUER, "gateway.auth.jwks", jwks.toString());
     }
 
-    /** An access token for {@code subject} with {@code roles}, for the gateway {@code audience}. */
+    /** An access token for {@code subject} with {@code roles}, for the gateway {@code audience}, granting no account. */
     public String token(String subject, String audience, List<String> roles, Duration validity) {
-        return token(ISSUER, subject, audience, roles, Instant.now(), validity);
+        return token(ISSUER, subject, audience, roles, List.of(), Instant.now(), validity);
+    }
+
+    /**
+     * An access token that also grants moving the assets of {@code accounts} (patterns such as {@code *@bank-one}),
+     * as the bank's provider grants a back office the accounts it acts for.
+     */
+    public String token(String subject, String audience, List<String> roles, List<String> accounts, Duration validity) {
+        return token(ISSUER, subject, audience, roles, accounts, Instant.now(), validity);
     }
 
     /** A token with every claim chosen (tests: another issuer, an expired token). */
-    public String token(String issuer, String subject, String audience, List<String> roles, Instant issuedAt,
-            Duration validity) {
+    public String token(String issuer, String subject, String audience, List<String> roles, List<String> accounts,
+            Instant issuedAt, Duration validity) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(audience)
                 .issueTime(Date.from(issuedAt)).expirationTime(Date.from(issuedAt.plus(validity)))
-                .jwtID(UUID.randomUUID().toString()).claim("groups", roles).build();
+                .jwtID(UUID.randomUUID().toString()).claim("groups", roles).claim("satp_accounts", accounts).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
                 .keyID(key.getKeyID()).build(), claims);
         try {

@@ -44,7 +44,8 @@ public class AccessControl {
         return new AccessTokens.Settings(issuer,
                 c.getOptionalValue("gateway.auth.audience", String.class).orElseGet(() -> c.getValue("gateway.id", String.class)),
                 jwks,
-                c.getOptionalValue("gateway.auth.roles-claim", String.class).orElse("groups"));
+                c.getOptionalValue("gateway.auth.roles-claim", String.class).orElse("groups"),
+                c.getOptionalValue("gateway.auth.accounts-claim", String.class).orElse("satp_accounts"));
     }
 
     /** The port of the peer listener, which serves {@code POST /satp/v1/messages} only. */

@@ -27,8 +27,10 @@ import java.util.Set;
  * Checks the bearer tokens of back offices and operators: JWTs that the bank's identity provider issues (OAuth 2.0
  * client credentials, OpenID Connect), signed with a key of its JWK set (ES256, ES384, RS256 or PS256), from the
  * configured issuer, for this gateway's audience, not expired. The caller is the token's subject; its roles are the
- * strings of the roles claim ({@code groups}, as in MicroProfile JWT). The gateway keeps no passwords: the
- * identity provider's public keys are all it needs (docs/security.md).
+ * strings of the roles claim ({@code groups}, as in MicroProfile JWT); the accounts it may move assets of are the
+ * patterns of the accounts claim ({@code satp_accounts}: {@code alice@bank-one}, or {@code *@bank-one} for every
+ * account of the organisation). The gateway keeps no passwords: the identity provider's public keys are all it needs
+ * (docs/security.md).
  *
  * <p>The JWK set is a file (re-read when it changes, so that the provider's key rotation needs no restart) or an
  * {@code https} URL (fetched and cached, refreshed on an unknown key id). Thread-safe.
@@ -40,10 +42,32 @@ public final class AccessTokens {
             JWSAlgorithm.RS256, JWSAlgorithm.PS256);
 
     /** Where the tokens come from and what they must say. */
-    public record Settings(String issuer, String audience, String jwks, String rolesClaim) {}
+    public record Settings(String issuer, String audience, String jwks, String rolesClaim, String accountsClaim) {}
 
-    /** An authenticated caller: the token's subject and roles. */
-    public record Caller(String name, Set<String> roles) {}
+    /**
+     * An authenticated caller: the token's subject, its roles, and the accounts whose assets it may move (patterns in
+     * which {@code *} stands for any characters).
+     */
+    public record Caller(String name, Set<String> roles, List<String> accounts) {
+        public Caller {
+            roles = Set.copyOf(roles);
+            accounts = List.copyOf(accounts);
+        }
+
+        /** True when one of the caller's account patterns covers {@code account}. */
+        public boolean mayMove(String account) {
+            return account != null && accounts.stream().anyMatch(p -> glob(p).matcher(account).matches());
+        }
+
+        private static java.util.regex.Pattern glob(String pattern) {
+            String[] parts = pattern.split("\\*", -1);
+            StringBuilder regex = new StringBuilder();
+            for (int i = 0; i < parts.length; i++) {
+                regex.append(i > 0 ? ".*" : "").append(java.util.regex.Pattern.quote(parts[i]));
+            }
+            return java.util.regex.Pattern.compile(regex.toString());
+        }
+    }
 
     /** Why a token is not accepted. */
     public static final class Refused extends Exception {
@@ -92,18 +116,27 @@ public final class AccessTokens {
         if (subject.isBlank() || subject.length() > 200) {
             throw new Refused("the token's subject must have 1 to 200 characters");
         }
-        Set<String> roles = new LinkedHashSet<>();
-        Object claim = claims.getClaim(settings.rolesClaim());
+        return new Caller(subject, strings(claims.getClaim(settings.rolesClaim())),
+                List.copyOf(strings(claims.getClaim(settings.accountsClaim()))));
+    }
+
+    /** The strings of a claim that is a list of strings or one space-separated string. */
+    private static Set<String> strings(Object claim) {
+        Set<String> out = new LinkedHashSet<>();
         if (claim instanceof List<?> list) {
-            for (Object role : list) {
-                if (role instanceof String s) {
-                    roles.add(s);
+            for (Object item : list) {
+                if (item instanceof String s && !s.isBlank()) {
+                    out.add(s);
                 }
             }
         } else if (claim instanceof String s) {
-            roles.addAll(List.of(s.split(" ")));
+            for (String item : s.split(" ")) {
+                if (!item.isBlank()) {
+                    out.add(item);
+                }
+            }
         }
-        return new Caller(subject, Set.copyOf(roles));
+        return out;
     }
 
     private static JWKSource<SecurityContext> keySource(String jwks) {

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
+import org.satpgateway.ejb.access.AccessControl;
+import org.satpgateway.ejb.access.AccessTokens;
+import org.satpgateway.ejb.access.Roles;
 import org.satpgateway.ejb.messaging.JmsChannel;
 import org.satpgateway.ejb.step.StepService;
 import org.satpgateway.ejb.timer.RecoveryCoordinator;
@@ -35,22 +38,39 @@ public class JobIntake {
     @EJB
     private RecoveryCoordinator recovery;
 
-    /** A job from {@code POST /api/v1/transfers}, submitted by the authenticated caller {@code principal}. */
-    public StepService.Submission fromRest(String json, String principal) {
-        return submit(TransferJob.parse(json), "REST", principal);
+    @EJB
+    private AccessControl access;
+
+    /** A job from {@code POST /api/v1/transfers}, submitted by the authenticated back office {@code caller}. */
+    public StepService.Submission fromRest(String json, AccessTokens.Caller caller) {
+        return submit(TransferJob.parse(json), "REST", caller);
     }
 
     /**
      * A job from {@code satp.jobs}: the answer goes to JMSReplyTo (if named) and refusals to the events topic. A body
-     * that is not text ({@code json} null) is refused like a malformed job. {@code principal} is the broker's
-     * validated user of the sender, when the broker names one.
+     * that is not text ({@code json} null) is refused like a malformed job. {@code token} is the back office's access
+     * token, which the job message carries as REST carries it in its header; without a valid one the job is refused.
      */
-    public void fromQueue(String json, Destination replyTo, String messageId, String principal) {
+    public void fromQueue(String json, Destination replyTo, String messageId, String token) {
         TransferJob.Parsed parsed = json == null
                 ? new TransferJob.Parsed.Invalid(Rejection.of(SatpError.MALFORMED_MESSAGE,
                         "a transfer job is a JMS TextMessage holding one JSON object"))
                 : TransferJob.parse(json);
-        StepService.Submission s = submit(parsed, "JMS", principal);
+        AccessTokens.Caller caller = null;
+        if (!(parsed instanceof TransferJob.Parsed.Invalid)) {
+            try {
+                caller = access.verify(token);
+                if (!caller.roles().contains(Roles.BACK_OFFICE)) {
+                    parsed = new TransferJob.Parsed.Invalid(Rejection.of(SatpError.NOT_AUTHORISED,
+                            caller.name() + " may not submit jobs: it needs the role " + Roles.BACK_OFFICE));
+                }
+            } catch (AccessTokens.Refused e) {
+                parsed = new TransferJob.Parsed.Invalid(Rejection.of(SatpError.NOT_AUTHORISED, "a job message carries its"
+                        + " back office's access token in the property satpAccessToken; this one's is not accepted: "
+                        + e.getMessage()));
+            }
+        }
+        StepService.Submission s = submit(parsed, "JMS", caller);
         if (s instanceof StepService.Submission.Unavailable u) {
             // rolled back and redelivered later (satp.jobs allows enough attempts for a start-up)
             throw new IllegalStateException("job not taken yet: " + u.reason());
@@ -85,13 +105,19 @@ public class JobIntake {
         }
     }
 
-    private StepService.Submission submit(TransferJob.Parsed parsed, String channel, String principal) {
+    private StepService.Submission submit(TransferJob.Parsed parsed, String channel, AccessTokens.Caller caller) {
         if (!recovery.ready()) {
             return new StepService.Submission.Unavailable("the gateway is starting: " + recovery.state());
         }
         if (parsed instanceof TransferJob.Parsed.Invalid invalid) {
             return new StepService.Submission.Refused(invalid.rejection());
         }
-        return steps.submit(((TransferJob.Parsed.Valid) parsed).job(), channel, principal);
+        TransferJob job = ((TransferJob.Parsed.Valid) parsed).job();
+        if (caller == null || !caller.mayMove(job.originator())) {
+            // the originator's consent, as the bank's identity provider grants it to this back office
+            return new StepService.Submission.Refused(Rejection.of(SatpError.NOT_AUTHORISED, (caller == null ? "an"
+                    + " unauthenticated caller" : caller.name()) + " is not authorised to move assets of " + job.originator()));
+        }
+        return steps.submit(job, channel, caller.name());
     }
 }

@@ -20,8 +20,8 @@ import org.satpgateway.ejb.job.JobIntake;
         @ActivationConfigProperty(propertyName = "setupAttempts", propertyValue = "-1"),
         @ActivationConfigProperty(propertyName = "setupInterval", propertyValue = "2000")})
 public class TransferJobConsumer implements MessageListener {
-    /** The property in which Artemis names the authenticated user that sent a message. */
-    static final String VALIDATED_USER = "_AMQ_VALIDATED_USER";
+    /** The string property with the back office's access token, as REST carries it in its Authorization header. */
+    public static final String ACCESS_TOKEN = "satpAccessToken";
 
     @EJB
     private JobIntake intake;
@@ -31,9 +31,8 @@ public class TransferJobConsumer implements MessageListener {
         try {
             // a job that is not text is refused like a malformed one (answered, not redelivered into the dead letters)
             String json = message instanceof jakarta.jms.TextMessage ? PeerMessageConsumer.text(message) : null;
-            // the broker stamps the sender's authenticated user on the message (populate-validated-user)
-            String user = message.getStringProperty(VALIDATED_USER);
-            intake.fromQueue(json, message.getJMSReplyTo(), message.getJMSMessageID(), user);
+            intake.fromQueue(json, message.getJMSReplyTo(), message.getJMSMessageID(),
+                    message.getStringProperty(ACCESS_TOKEN));
         } catch (JMSException e) {
             throw new IllegalStateException("cannot read the job message", e);
         }

@@ -1,6 +1,7 @@
 package org.satpgateway.ejb.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,14 +43,14 @@ class AccessTokensTest {
         key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
         jwks = dir.resolve("jwks.json");
         Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
-        tokens = new AccessTokens(new AccessTokens.Settings(ISSUER, "gateway-one", jwks.toString(), "groups"));
+        tokens = new AccessTokens(new AccessTokens.Settings(ISSUER, "gateway-one", jwks.toString(), "groups", "satp_accounts"));
     }
 
     private JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder().issuer(ISSUER).subject("payments-hub").audience("gateway-one")
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(5))))
-                .claim("groups", List.of("back-office", "auditor"));
+                .claim("groups", List.of("back-office", "auditor")).claim("satp_accounts", List.of("*@bank-one", "treasury@bank-two"));
     }
 
     private String sign(ECKey with, JWTClaimsSet c) throws Exception {
@@ -63,6 +64,14 @@ class AccessTokensTest {
         AccessTokens.Caller c = tokens.verify(sign(key, claims().build()));
         assertEquals("payments-hub", c.name());
         assertEquals(Set.of("back-office", "auditor"), c.roles());
+        assertTrue(c.mayMove("alice@bank-one"));
+        assertTrue(c.mayMove("treasury@bank-two"));
+        assertFalse(c.mayMove("bob@bank-two"), "another account of another organisation");
+        assertFalse(c.mayMove("alice@bank-one.evil"), "a pattern covers the whole account, not a prefix");
+        assertFalse(c.mayMove("alice@bank-onex"));
+        assertFalse(new AccessTokens.Caller("x", Set.of(), List.of("a.b@bank-one")).mayMove("axb@bank-one"),
+                "only * is a wildcard");
+        assertFalse(new AccessTokens.Caller("x", Set.of(), List.of()).mayMove("alice@bank-one"), "no grant, no account");
     }
 
     @Test
@@ -110,11 +119,11 @@ class AccessTokensTest {
         Path secret = dir.resolve("secret.json");
         Files.writeString(secret, new JWKSet(key).toString(false));
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new AccessTokens(new AccessTokens.Settings(ISSUER, "gateway-one", secret.toString(), "groups")));
+                () -> new AccessTokens(new AccessTokens.Settings(ISSUER, "gateway-one", secret.toString(), "groups", "satp_accounts")));
         assertTrue(e.getMessage().contains("private key"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> new AccessTokens(new AccessTokens.Settings(ISSUER, "gateway-one",
-                dir.resolve("missing.json").toString(), "groups")));
+                dir.resolve("missing.json").toString(), "groups", "satp_accounts")));
         assertThrows(IllegalArgumentException.class, () -> new AccessTokens(new AccessTokens.Settings(ISSUER, "gateway-one",
-                "http://idp.example/jwks", "groups")));
+                "http://idp.example/jwks", "groups", "satp_accounts")));
     }
 }

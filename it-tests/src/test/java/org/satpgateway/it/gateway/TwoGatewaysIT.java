@@ -120,7 +120,7 @@ class TwoGatewaysIT {
                 Map<String, Object> job = job(assets.get(i), 10 + i, prefix + i);
                 Callable<String> submit = i % 2 == 0
                         ? () -> g1.submit(job).body().path("id").asText()
-                        : () -> viaJms(cf, job);
+                        : () -> viaJms(cf, embedded.g1().accessToken(), job);
                 ids.add(pool.submit(submit));
             }
             List<String> jobIds = new ArrayList<>();
@@ -280,6 +280,7 @@ class TwoGatewaysIT {
             job.put("beneficiary", "eve@bank-nine");
             TextMessage named = s.createTextMessage(JSON.writeValueAsString(job));
             named.setJMSReplyTo(replies);
+            named.setStringProperty("satpAccessToken", embedded.g1().accessToken());
             jobs.send(named);
             JsonNode r1 = JSON.readTree(((TextMessage) replyConsumer.receive(30_000)).getText());
             assertEquals("REFUSED", r1.path("state").asText(), r1.toString());
@@ -297,6 +298,18 @@ class TwoGatewaysIT {
             assertEquals("REFUSED", r2.path("state").asText(), r2.toString());
             assertEquals(bytes.getJMSMessageID(), r2.path("jobMessageId").asText(), r2.toString());
             assertEquals(bytes.getJMSMessageID(), reply.getJMSCorrelationID());
+
+            // a job message without its back office's access token is refused, naming the job; nothing is created
+            Map<String, Object> anonymous = job(issue(8), 8, "jms-anonymous-" + UUID.randomUUID());
+            TextMessage unsigned = s.createTextMessage(JSON.writeValueAsString(anonymous));
+            unsigned.setJMSReplyTo(replies);
+            jobs.send(unsigned);
+            JsonNode r3 = JSON.readTree(((TextMessage) replyConsumer.receive(30_000)).getText());
+            assertEquals("REFUSED", r3.path("state").asText(), r3.toString());
+            assertEquals("err_0.1.2", r3.path("errorCode").asText(), r3.toString());
+            assertEquals(anonymous.get("transferContextId"), r3.path("transferContextId").asText(), r3.toString());
+            assertTrue(g1.transfers(null).findValues("transferContextId").stream()
+                    .noneMatch(v -> v.asText().equals(anonymous.get("transferContextId"))), "no job was taken");
         }
     }
 
@@ -344,7 +357,7 @@ class TwoGatewaysIT {
         return changed;
     }
 
-    static String viaJms(ActiveMQConnectionFactory cf, Map<String, Object> job) throws Exception {
+    static String viaJms(ActiveMQConnectionFactory cf, String token, Map<String, Object> job) throws Exception {
         try (Connection c = cf.createConnection()) {
             c.start();
             Session s = c.createSession();
@@ -352,6 +365,7 @@ class TwoGatewaysIT {
             MessageConsumer consumer = s.createConsumer(replies);
             TextMessage m = s.createTextMessage(JSON.writeValueAsString(job));
             m.setJMSReplyTo(replies);
+            m.setStringProperty("satpAccessToken", token);
             MessageProducer p = s.createProducer(s.createQueue("satp.jobs"));
             p.send(m);
             TextMessage reply = (TextMessage) consumer.receive(60_000);

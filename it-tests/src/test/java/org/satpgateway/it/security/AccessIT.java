@@ -49,6 +49,11 @@ class AccessIT {
         return idp.token(subject, "gateway-one", List.of(roles), Duration.ofMinutes(10));
     }
 
+    /** A back office's token that grants moving the assets of {@code accounts}. */
+    private String backOffice(String subject, String... accounts) {
+        return idp.token(subject, "gateway-one", List.of("back-office"), List.of(accounts), Duration.ofMinutes(10));
+    }
+
     @Test
     void withoutATokenEveryInterfaceButThePeersAnswers401AndCreatesNothing() throws Exception {
         GatewayClient anonymous = g1.as(null);
@@ -76,11 +81,11 @@ class AccessIT {
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put("signed by a key the provider does not have", IdentityProvider.stranger()
                 .token("mallory", "gateway-one", List.of("back-office", "operator"), Duration.ofMinutes(10)));
-        tokens.put("expired", idp.token(IdentityProvider.ISSUER, "launcher", "gateway-one", List.of("operator"),
+        tokens.put("expired", idp.token(IdentityProvider.ISSUER, "launcher", "gateway-one", List.of("operator"), List.<String>of(),
                 Instant.now().minus(Duration.ofHours(2)), Duration.ofHours(1)));
         tokens.put("for the other gateway", idp.token("launcher", "gateway-two", List.of("operator"), Duration.ofMinutes(10)));
         tokens.put("from another issuer", idp.token("https://idp.example", "launcher", "gateway-one", List.of("operator"),
-                Instant.now(), Duration.ofMinutes(10)));
+                List.<String>of(), Instant.now(), Duration.ofMinutes(10)));
         tokens.put("not a JWT", "not-a-token");
         String good = token("launcher", "operator");
         String[] parts = good.split("\\.");
@@ -101,7 +106,7 @@ class AccessIT {
     void aCallerWithoutTheRoleTheOperationNeedsGets403() throws Exception {
         String asset = "bond-" + UUID.randomUUID();
         GatewayClient operator = g1.as(token("ops-1", "operator"));
-        GatewayClient backOffice = g1.as(token("back-office-1", "back-office"));
+        GatewayClient backOffice = g1.as(backOffice("back-office-1", "*@bank-one"));
         GatewayClient issuer = g1.as(token("issuer-1", "ledger-issuer"));
         GatewayClient nobody = g1.as(token("someone", "auditor"));
         assertForbidden(operator.submit(Transfers.job(asset, 5, "ctx-" + asset)), "an operator submits no job");
@@ -119,8 +124,8 @@ class AccessIT {
     void aTransferCompletesThroughTheSecuredInterfacesAndEachBackOfficeSeesItsOwnJobs() throws Exception {
         String asset = "bond-" + UUID.randomUUID();
         assertEquals(201, g1.as(token("issuer-2", "ledger-issuer")).issue(asset, Transfers.ALICE, 7).status());
-        GatewayClient payments = g1.as(token("payments-hub", "back-office"));
-        GatewayClient treasury = g1.as(token("treasury", "back-office"));
+        GatewayClient payments = g1.as(backOffice("payments-hub", "*@bank-one"));
+        GatewayClient treasury = g1.as(backOffice("treasury", "*@bank-one"));
         Map<String, Object> job = Transfers.job(asset, 7, "ctx-" + asset);
         GatewayClient.Answer a = payments.submit(job);
         assertEquals(202, a.status(), () -> String.valueOf(a.body()));
@@ -140,6 +145,25 @@ class AccessIT {
         assertEquals(Transfers.BOB, g2.asset(asset).orElseThrow().path("owner").asText(),
                 "the receiving side's back office sees the incoming transfer, and bob holds the asset");
         assertFalse(g1.asset(asset).orElseThrow().path("state").asText().equals("FREE"), "burned on ledger-one");
+    }
+
+    @Test
+    void aJobMovesAnAssetOnlyIfTheIdentityProviderGrantedItsOwnersAccountToTheBackOffice() throws Exception {
+        String asset = "bond-" + UUID.randomUUID();
+        assertEquals(201, g1.as(token("issuer-3", "ledger-issuer")).issue(asset, Transfers.ALICE, 4).status());
+        Map<String, Object> job = Transfers.job(asset, 4, "ctx-" + asset);
+        for (GatewayClient notGranted : List.of(g1.as(backOffice("carol-desk", "carol@bank-one")),
+                g1.as(backOffice("other-bank-desk", "*@bank-two")), g1.as(backOffice("no-grant")))) {
+            GatewayClient.Answer a = notGranted.submit(job);
+            assertEquals(403, a.status(), () -> String.valueOf(a.body()));
+            assertEquals("urn:ietf:params:satp:core:error:err_0.1.2", a.body().path("type").asText(), a.body().toString());
+            assertTrue(a.body().path("detail").asText().contains("not authorised to move assets of " + Transfers.ALICE),
+                    a.body().toString());
+        }
+        assertTrue(contexts(g1.transfers(null)).noneMatch(("ctx-" + asset)::equals), "no job was taken");
+        assertEquals("FREE", g1.asset(asset).orElseThrow().path("state").asText(), "nothing was locked");
+        GatewayClient alicesDesk = g1.as(backOffice("alice-desk", Transfers.ALICE));
+        assertEquals(202, alicesDesk.submit(job).status(), "granted alice's account, the job is taken");
     }
 
     private static void assertForbidden(GatewayClient.Answer a, String what) {

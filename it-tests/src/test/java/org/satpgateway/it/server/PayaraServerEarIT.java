@@ -173,7 +173,8 @@ class PayaraServerEarIT {
     /** A job by REST: the counterpart's certified key lets it open its session. */
     private void submitsAJob(PayaraDomain domain) throws Exception {
         GatewayClient g = new GatewayClient(URI.create("http://127.0.0.1:" + domain.httpPort + "/"),
-                IDP.token("ear-test", "gateway-one", List.of("back-office", "ledger-issuer"), Duration.ofHours(1)));
+                IDP.token("ear-test", "gateway-one", List.of("back-office", "ledger-issuer"), List.of("*@bank-one"),
+                        Duration.ofHours(1)));
         assertEquals(401, g.as(null).issue("bond-ear-0", "alice@bank-one", 10).status(), "no token, no asset");
         assertEquals(201, g.issue("bond-ear-1", "alice@bank-one", 10).status());
         Map<String, Object> job = Map.of("transferContextId", "ctx-ear-1", "digitalAssetId", "bond-ear-1",
@@ -204,7 +205,7 @@ class PayaraServerEarIT {
                 .replace("@KEY_STORE@", data.resolve(PkiFiles.TLS_KEY_STORE).toString())
                 .replace("@TRUST_STORE@", data.resolve(PkiFiles.TRUST_STORE).toString())
                 .replace("@KEY_STORE_PASSWORD@", "changeit").replace("@TRUST_STORE_PASSWORD@", "changeit")
-                .replace("@LOG_DB_PASSWORD@", LOG_PASSWORD);
+                .replace("@LOG_DB_PASSWORD@", LOG_PASSWORD).replace("@SERVICE_ADDRESS@", "127.0.0.1");
         return Files.writeString(WORK.resolve("server-setup.asadmin"), rendered);
     }
 
@@ -218,6 +219,10 @@ class PayaraServerEarIT {
         assertEquals("true", xpath.evaluate(config + "/transaction-service/@automatic-recovery", doc),
                 "automatic-recovery on the server's transaction service (in-doubt XA is recovered only then)");
         assertEquals("DISABLED", xpath.evaluate(config + "/jms-service/@type", doc), "the bundled OpenMQ is off");
+        assertEquals("127.0.0.1", xpath.evaluate(config + "/network-config/network-listeners/network-listener"
+                + "[@name='http-listener-1']/@address", doc), "the service listener is bound to the configured address");
+        assertEquals("127.0.0.1", xpath.evaluate(config + "/admin-service/jmx-connector[@name='system']/@address", doc),
+                "JMX on the loopback address only");
         assertEquals("javax.sql.XADataSource", xpath.evaluate(pool + "/@res-type", doc), "the log's pool is XA");
         assertEquals("org.h2.jdbcx.JdbcDataSource", xpath.evaluate(pool + "/@datasource-classname", doc));
         assertEquals("jdbc:h2:file:${com.sun.aas.instanceRoot}/data/satplog;WRITE_DELAY=0",
