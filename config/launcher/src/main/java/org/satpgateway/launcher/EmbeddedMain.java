@@ -97,7 +97,8 @@ public final class EmbeddedMain {
             Path tokens = embedded.writeTokens(Duration.ofDays(1));
             System.out.println("The gateways keep running. Every call needs a bearer token of the embedded identity provider;"
                     + " one per gateway and role, valid for a day, is in " + tokens + " (docs/security.md). Try:");
-            System.out.println("   curl -H \"Authorization: Bearer $(cat " + tokens.resolve("g1-back-office.token") + ")\" "
+            System.out.println("   # the transfer above, as an operator sees it (a back office sees the jobs it submitted)");
+            System.out.println("   curl -H \"Authorization: Bearer $(cat " + tokens.resolve("g1-operator.token") + ")\" "
                     + g1.base() + "api/v1/transfers/" + id);
             System.out.println("   curl -H \"Authorization: Bearer $(cat " + tokens.resolve("g2-back-office.token") + ")\" "
                     + g2.base() + "api/v1/ledger/assets/" + asset);
