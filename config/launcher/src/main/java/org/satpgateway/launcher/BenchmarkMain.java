@@ -158,7 +158,7 @@ public final class BenchmarkMain {
                     + " logs; gateway JVM options " + String.join(" ", jvm) + ") ...");
             Duration up = embedded.start(Duration.ofMinutes(5));
             System.out.printf("both gateways ready in %.1f s%n", up.toMillis() / 1000.0);
-            try (JobEventListener events = new JobEventListener(embedded.broker1().url())) {
+            try (JobEventListener events = new JobEventListener(embedded.broker1())) {
                 BenchmarkMain b = new BenchmarkMain(s, embedded, events);
                 Map<String, Object> report = b.run(database, up);
                 b.write(report, out);

@@ -80,6 +80,8 @@ public final class Embedded implements AutoCloseable {
                         w.resolve("g1"), o.g1Peer(), o.g2Settings()), o.jvmOptions(), o.extraArgs());
         g1.accessToken(launcherToken("gateway-one", "bank-one")).logDatabasePassword(secrets(w.resolve("g1")).getProperty("log-database"));
         g2.accessToken(launcherToken("gateway-two", "bank-two")).logDatabasePassword(secrets(w.resolve("g2")).getProperty("log-database"));
+        g1.brokerCredentials(b1.credentials("gateway"));
+        g2.brokerCredentials(b2.credentials("gateway"));
     }
 
     /**
@@ -149,7 +151,8 @@ public final class Embedded implements AutoCloseable {
                 of.dataDir().resolve("ledger").toAbsolutePath()));
         GatewayNode backup = new GatewayNode(layout, name, dir, freePort(), freePort(),
                 of == g1 ? options.g1Broker() : options.g2Broker(), s, options.jvmOptions(), options.extraArgs());
-        backup.accessToken(of.accessToken()).logDatabasePassword(of.logDatabasePassword());
+        backup.accessToken(of.accessToken()).logDatabasePassword(of.logDatabasePassword())
+                .brokerCredentials(of.brokerCredentials());
         backups.put(backup, of);
         if (!listed) {
             unlisted.add(backup);
@@ -227,7 +230,7 @@ public final class Embedded implements AutoCloseable {
         return p;
     }
 
-    private static String randomPassword() {
+    static String randomPassword() {
         String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
         java.security.SecureRandom random = new java.security.SecureRandom();
         StringBuilder b = new StringBuilder();

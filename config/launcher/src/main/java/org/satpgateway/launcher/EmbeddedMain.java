@@ -114,7 +114,9 @@ public final class EmbeddedMain {
                     + embedded.g1().peerEndpoint() + " and " + embedded.g2().peerEndpoint());
             System.out.println("Keys and certificates: " + work.toAbsolutePath().resolve("pki") + " (roots) and each"
                     + " gateway's data folder (docs/security.md)");
-            System.out.println("Brokers: " + embedded.broker1().url() + " (G1), " + embedded.broker2().url() + " (G2)");
+            System.out.println("Brokers: " + embedded.broker1().url() + " (G1), " + embedded.broker2().url() + " (G2); their"
+                    + " users (gateway, back-office, operator) and passwords: " + embedded.broker1().usersFile() + ", "
+                    + embedded.broker2().usersFile());
             System.out.println("Press Ctrl-C to stop everything.");
             stopped.await();
         } else {

@@ -19,7 +19,9 @@ import java.util.Properties;
  * server-level XA pool, the post-boot file that deploys the resource adapter and the JMS connection factory, and
  * {@code --deploy}; on every later start only the restart pre-boot file and no deploy, so that in-doubt transactions
  * are recovered against the same resources. The first pre-boot file also sets up the peer listener (HTTPS, mutual
- * TLS 1.3, {@code config/payara/preboot-tls.asadmin}) with the key store and trust store of the gateway's data folder.
+ * TLS 1.3, {@code config/payara/preboot-tls.asadmin}) with the key store and trust store of the gateway's data folder,
+ * and the post-boot file gives the resource adapter and the connection pool the gateway's broker user
+ * ({@link #brokerCredentials}).
  */
 public final class GatewayNode implements AutoCloseable {
     private final Layout layout;
@@ -34,6 +36,7 @@ public final class GatewayNode implements AutoCloseable {
     private Process process;
     private String accessToken;
     private String logDatabasePassword;
+    private BrokerNode.Credentials brokerCredentials;
     private Path firstPreboot;
     private int starts;
 
@@ -129,6 +132,16 @@ public final class GatewayNode implements AutoCloseable {
         return this;
     }
 
+    /** The broker user the gateway connects as (its resource adapter and connection pool; the first start writes it). */
+    public BrokerNode.Credentials brokerCredentials() {
+        return brokerCredentials;
+    }
+
+    public GatewayNode brokerCredentials(BrokerNode.Credentials credentials) {
+        this.brokerCredentials = credentials;
+        return this;
+    }
+
     /** A client of this gateway's back-office and operator interfaces, with {@link #accessToken()}. */
     public GatewayClient client() {
         return new GatewayClient(baseUri(), accessToken);
@@ -191,9 +204,16 @@ public final class GatewayNode implements AutoCloseable {
             cmd.addAll(List.of("--prebootcommandfile", layout.payaraCommands("preboot-restart.asadmin").toString(),
                     "--postbootcommandfile", layout.payaraCommands("postboot-restart.asadmin").toString()));
         } else {
+            java.util.Objects.requireNonNull(brokerCredentials, "the gateway's broker user");
             Path postboot = dir.resolve("postboot-first.asadmin");
+            // it holds the broker password: the owner's only
+            Files.deleteIfExists(postboot);
+            Files.createFile(postboot, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(postboot, Files.readString(layout.payaraCommands("postboot-first.asadmin"))
                     .replace("@BROKER_PORT@", Integer.toString(brokerPort))
+                    .replace("@BROKER_USER@", asadminValue(brokerCredentials.user()))
+                    .replace("@BROKER_PASSWORD@", asadminValue(brokerCredentials.password()))
                     .replace("@RAR@", layout.rar().toString()));
             Path preboot = dir.resolve("preboot-first.asadmin");
             Files.writeString(preboot, Files.readString(firstPreboot()).replace("@LOG_DB_PASSWORD@",

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
- * Listens to a gateway's job events ({@code satp.job.events} on its broker), as a back office does, and tells when a
- * job's session has ended and at what time the gateway logged it.
+ * Listens to a gateway's job events ({@code satp.job.events} on its broker), as a back office does (the broker's user
+ * {@code back-office}), and tells when a job's session has ended and at what time the gateway logged it.
  */
 final class JobEventListener implements AutoCloseable {
     static final Set<String> ENDED = Set.of("COMPLETED", "ROLLED_BACK", "ABORTED", "REJECTED");
@@ -33,8 +33,8 @@ final class JobEventListener implements AutoCloseable {
     private final Connection connection;
     private final Map<String, CompletableFuture<Event>> ends = new ConcurrentHashMap<>();
 
-    JobEventListener(String brokerUrl) throws JMSException {
-        factory = new ActiveMQConnectionFactory(brokerUrl);
+    JobEventListener(BrokerNode broker) throws JMSException {
+        factory = broker.connectionFactory("back-office");
         connection = factory.createConnection();
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageConsumer consumer = session.createConsumer(session.createTopic("satp.job.events"));

@@ -24,24 +24,33 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
-/** The broker.xml behaviours the gateway relies on, against one real broker process, with the plain JMS client. */
+/**
+ * The broker.xml behaviours the gateway relies on, against one real broker process, with the plain JMS client; each
+ * party connects as its broker user (gateway, back-office, operator).
+ */
 class BrokerMessagingIT {
 
     private static BrokerProcess broker;
     private static ActiveMQConnectionFactory cf;
+    private static ActiveMQConnectionFactory backOffice;
+    private static ActiveMQConnectionFactory operator;
 
     @BeforeAll
     static void startBroker() throws Exception {
         broker = BrokerProcess.start(BrokerProcess.freshDir("messaging-data"), BrokerProcess.freePort(), "messaging");
-        cf = new ActiveMQConnectionFactory(broker.url());
+        cf = broker.factory("gateway");
+        backOffice = broker.factory("back-office");
+        operator = broker.factory("operator");
         System.out.printf("[timing] broker ready %d ms after process start, RSS %d MiB%n",
                 broker.startMillis, broker.rssMiB());
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
-        if (cf != null) {
-            cf.close();
+        for (ActiveMQConnectionFactory f : new ActiveMQConnectionFactory[] {cf, backOffice, operator}) {
+            if (f != null) {
+                f.close();
+            }
         }
         if (broker != null) {
             broker.close();
@@ -132,31 +141,39 @@ class BrokerMessagingIT {
     /** A message whose time to live ran out goes to ExpiryQueue (the expiry-address), not away. */
     @Test
     void expiredMessageGoesToExpiryQueue() throws Exception {
-        try (Connection c = cf.createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try (Connection bo = backOffice.createConnection(); Connection g = cf.createConnection();
+                Connection op = operator.createConnection()) {
+            g.start();
+            op.start();
+            Session s = bo.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("satp.jobs"));
             p.setTimeToLive(200);
             p.send(s.createTextMessage("too late"));
             Thread.sleep(600);
-            assertNull(s.createConsumer(s.createQueue("satp.jobs")).receive(1000), "expired, not delivered");
-            TextMessage expired = (TextMessage) s.createConsumer(s.createQueue("ExpiryQueue")).receive(5000);
+            Session gs = g.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertNull(gs.createConsumer(gs.createQueue("satp.jobs")).receive(1000), "expired, not delivered");
+            Session os = op.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TextMessage expired = (TextMessage) os.createConsumer(os.createQueue("ExpiryQueue")).receive(5000);
             assertNotNull(expired);
             assertEquals("too late", expired.getText());
             assertEquals("satp.jobs", expired.getStringProperty("_AMQ_ORIG_ADDRESS"));
         }
     }
 
-    /** satp.job.events is a topic: every subscriber gets its own copy (subscription queues work without auto-create). */
+    /**
+     * satp.job.events is a topic: every subscriber (a back office) gets its own copy of what the gateway publishes
+     * (subscription queues work without auto-create).
+     */
     @Test
     void jobEventsTopicFansOut() throws Exception {
-        try (Connection c = cf.createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        try (Connection bo = backOffice.createConnection(); Connection g = cf.createConnection()) {
+            bo.start();
+            Session s = bo.createSession(false, Session.AUTO_ACKNOWLEDGE);
             var topic = s.createTopic("satp.job.events");
             MessageConsumer a = s.createConsumer(topic);
             MessageConsumer b = s.createSharedDurableConsumer(topic, "backoffice");
-            s.createProducer(topic).send(s.createTextMessage("{\"state\":\"DONE\"}"));
+            Session gs = g.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            gs.createProducer(gs.createTopic("satp.job.events")).send(gs.createTextMessage("{\"state\":\"DONE\"}"));
             assertEquals("{\"state\":\"DONE\"}", ((TextMessage) a.receive(5000)).getText());
             assertEquals("{\"state\":\"DONE\"}", ((TextMessage) b.receive(5000)).getText());
             b.close();

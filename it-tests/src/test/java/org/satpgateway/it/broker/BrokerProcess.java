@@ -4,16 +4,30 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A broker started with config/run-broker.sh in its own JVM (the script execs java, so the pid is the JVM's). */
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * A broker started with config/run-broker.sh in its own JVM (the script execs java, so the pid is the JVM's), with
+ * the users file {@link #USERS_FILE} (users gateway, back-office and operator, each in the role of the same name,
+ * with passwords generated for this test run) unless the environment given names another one.
+ */
 final class BrokerProcess implements AutoCloseable {
 
     static final String READY = "SATP-BROKER READY"; // printed by BrokerMain
+    static final String FAILED = "SATP-BROKER FAILED"; // printed by BrokerMain before it exits with 1
     static final Path ROOT = Path.of(System.getProperty("satp.root", "..")).toAbsolutePath().normalize();
     static final Path WORK = Path.of(System.getProperty("satp.work", "target/it")).toAbsolutePath().normalize();
+    /** The users and their passwords, generated once per test JVM. */
+    static final Map<String, String> PASSWORDS = passwords("gateway", "back-office", "operator");
+    static final Path USERS_FILE = WORK.resolve("broker-users.properties");
 
     final Path dataDir;
     final int port;
@@ -44,7 +58,10 @@ final class BrokerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), dataDir.toString(), Integer.toString(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().putAll(env);
+        Map<String, String> environment = new HashMap<>();
+        environment.put("BROKER_USERS", writeUsersFile(USERS_FILE, PASSWORDS).toString());
+        environment.putAll(env);
+        pb.environment().putAll(environment);
         long lines = Files.exists(log) ? Files.readAllLines(log).size() : 0;
         long t0 = System.nanoTime();
         Process p = pb.start();
@@ -65,6 +82,43 @@ final class BrokerProcess implements AutoCloseable {
 
     String url() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /** A connection factory that connects as one of {@link #PASSWORDS}' users. */
+    ActiveMQConnectionFactory factory(String user) {
+        return new ActiveMQConnectionFactory(url(), user, PASSWORDS.get(user));
+    }
+
+    /** Generated passwords for these users (24 random letters and digits each). */
+    static Map<String, String> passwords(String... users) {
+        SecureRandom random = new SecureRandom();
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String user : users) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 24; i++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            m.put(user, b.toString());
+        }
+        return Map.copyOf(m);
+    }
+
+    /** Writes a users file (owner-only) where each user has its password and the role of the same name. */
+    static Path writeUsersFile(Path file, Map<String, String> passwords) throws IOException {
+        StringBuilder text = new StringBuilder();
+        passwords.forEach((user, password) -> text.append("user.").append(user).append('=').append(password).append('\n')
+                .append("roles.").append(user).append('=').append(user).append('\n'));
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.writeString(file, text);
+    }
+
+    /** The SATP-BROKER FAILED line of a broker that did not start, from its log. */
+    static String failure(String logName) throws IOException {
+        return Files.readAllLines(WORK.resolve(logName + ".log")).stream().filter(l -> l.startsWith(FAILED))
+                .reduce((a, b) -> b).orElse("(no " + FAILED + " line)");
     }
 
     long pid() {

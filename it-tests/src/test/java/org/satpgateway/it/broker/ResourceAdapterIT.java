@@ -3,6 +3,7 @@ package org.satpgateway.it.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -32,6 +33,7 @@ import org.w3c.dom.NodeList;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
@@ -51,7 +53,9 @@ import jakarta.resource.spi.work.WorkManager;
  * The built RAR, loaded the way a server loads it: its own jars in one class loader whose parent shows only the
  * JDK and the jakarta.* APIs (as Payara provides them). Checks ra.xml against the classes, then sends and receives
  * through the outbound connection factory and receives through an inbound activation, against a real broker.
- * Not a container test (no pool, no JTA): it proves the RAR is complete and its descriptor is consistent.
+ * The adapter is given the gateway's broker user (UserName, Password), as Payara gives it from
+ * create-resource-adapter-config. Not a container test (no pool, no JTA): it proves the RAR is complete and its
+ * descriptor is consistent.
  */
 class ResourceAdapterIT {
 
@@ -135,6 +139,12 @@ class ResourceAdapterIT {
         assertEquals("XATransaction", text("transaction-support"));
         assertEquals("2.1", raXml.getDocumentElement().getAttribute("version"));
         assertEquals(ARTEMIS, text("resourceadapter-version"));
+        // the broker user is a setting without default; its password is marked confidential
+        Element user = configProperty("UserName");
+        Element password = configProperty("Password");
+        assertEquals(0, user.getElementsByTagNameNS("*", "config-property-value").getLength(), "no default user");
+        assertEquals(0, password.getElementsByTagNameNS("*", "config-property-value").getLength(), "no default password");
+        assertEquals("true", child(password, "config-property-confidential"));
         // each declared property has a setter of the declared type and a getter of the same type
         // (Payara rejects or ignores a property whose getter and setter types differ)
         Class<?> ra = rarLoader.loadClass(text("resourceadapter-class"));
@@ -145,6 +155,29 @@ class ResourceAdapterIT {
             Method getter = ra.getMethod("get" + name);
             assertEquals(type, getter.getReturnType(), "getter type of " + name);
         }
+    }
+
+    /** Without the adapter's user the broker takes no connection: there is no anonymous access to fall back on. */
+    @Test
+    void outboundConnectionWithoutTheBrokerUserIsRefused() throws Exception {
+        withRarContext(() -> {
+            ResourceAdapter ra = startedResourceAdapter(false);
+            try {
+                ManagedConnectionFactory mcf = (ManagedConnectionFactory) rarLoader
+                        .loadClass(text("managedconnectionfactory-class")).getDeclaredConstructor().newInstance();
+                ((ResourceAdapterAssociation) mcf).setResourceAdapter(ra);
+                ConnectionFactory cf = (ConnectionFactory) mcf.createConnectionFactory();
+                // the adapter's connection reaches the broker when its first session is made
+                JMSSecurityException e = assertThrows(JMSSecurityException.class, () -> {
+                    try (Connection c = cf.createConnection()) {
+                        c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    }
+                });
+                System.out.println("[rar] without UserName/Password: " + e + " / cause " + e.getCause());
+            } finally {
+                ra.stop();
+            }
+        });
     }
 
     @Test
@@ -187,9 +220,11 @@ class ResourceAdapterIT {
             invoke(spec, "setSetupInterval", Long.class, 2000L);
             spec.setResourceAdapter(ra);
             spec.validate();
+            // the activation names no user: it takes the adapter's (the MDBs' case), and the broker lets only users in
+            assertEquals("gateway", spec.getClass().getMethod("getUser").invoke(spec));
             MessageEndpointFactory mef = endpointFactory(received);
             ra.endpointActivation(mef, spec);
-            try (ActiveMQConnectionFactory plain = new ActiveMQConnectionFactory(broker.url());
+            try (ActiveMQConnectionFactory plain = broker.factory("gateway");
                  Connection c = plain.createConnection()) {
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 s.createProducer(s.createQueue("satp.outbound")).send(s.createTextMessage("to the MDB"));
@@ -204,15 +239,25 @@ class ResourceAdapterIT {
     // ---- helpers ----
 
     private ResourceAdapter startedResourceAdapter() throws Exception {
+        return startedResourceAdapter(true);
+    }
+
+    /** The adapter with ra.xml's settings, the test broker's port and (or not) the gateway's broker user. */
+    private ResourceAdapter startedResourceAdapter(boolean withUser) throws Exception {
         ResourceAdapter ra = (ResourceAdapter) rarLoader.loadClass(text("resourceadapter-class"))
                 .getDeclaredConstructor().newInstance();
         for (Element p : configProperties()) {
             String name = child(p, "config-property-name");
-            String value = child(p, "config-property-value");
-            if (name.equals("ConnectionParameters")) {
-                value = value.replace("port=61616", "port=" + broker.port); // the test broker's free port
+            String value = switch (name) {
+                case "UserName" -> withUser ? "gateway" : null;
+                case "Password" -> withUser ? BrokerProcess.PASSWORDS.get("gateway") : null;
+                // the test broker's free port
+                case "ConnectionParameters" -> child(p, "config-property-value").replace("port=61616", "port=" + broker.port);
+                default -> child(p, "config-property-value");
+            };
+            if (value != null) {
+                invoke(ra, "set" + name, Class.forName(child(p, "config-property-type")), value);
             }
-            invoke(ra, "set" + name, Class.forName(child(p, "config-property-type")), value);
         }
         ra.start(bootstrapContext());
         return ra;
@@ -325,6 +370,11 @@ class ResourceAdapterIT {
             }
         }
         return out;
+    }
+
+    private static Element configProperty(String name) {
+        return configProperties().stream().filter(p -> child(p, "config-property-name").equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("ra.xml declares no config-property " + name));
     }
 
     private static String child(Element parent, String name) {

@@ -20,6 +20,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.satpgateway.it.support.Transfers;
+import org.satpgateway.launcher.BrokerNode;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
 import org.satpgateway.launcher.Layout;
@@ -59,7 +60,7 @@ class StepTransactionIT {
             String id = a.body().path("id").asText();
 
             // the lock step of G1 (on ack-commence-msg #4) fails five times and goes to the dead-letter queue
-            List<Message> dead = awaitDeadLetters(embedded.broker1().url(), id, Duration.ofSeconds(60));
+            List<Message> dead = awaitDeadLetters(embedded.broker1(), id, Duration.ofSeconds(60));
             Message first = dead.get(0);
             assertEquals("satp.inbound", first.getStringProperty("_AMQ_ORIG_ADDRESS"));
             assertEquals("ack-commence-msg", first.getStringProperty("satpType"));
@@ -117,9 +118,10 @@ class StepTransactionIT {
         return max;
     }
 
-    private static List<Message> awaitDeadLetters(String broker, String sessionId, Duration timeout) throws Exception {
+    /** Dead letters of a session, browsed as the broker's operator. */
+    private static List<Message> awaitDeadLetters(BrokerNode broker, String sessionId, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(broker); Connection c = cf.createConnection()) {
+        try (ActiveMQConnectionFactory cf = broker.connectionFactory("operator"); Connection c = cf.createConnection()) {
             c.start();
             Session s = c.createSession();
             while (System.nanoTime() < deadline) {

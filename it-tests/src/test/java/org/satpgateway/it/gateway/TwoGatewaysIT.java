@@ -115,7 +115,7 @@ class TwoGatewaysIT {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         List<Future<String>> ids = new ArrayList<>();
         long t0 = System.nanoTime();
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded.broker1().url())) {
+        try (ActiveMQConnectionFactory cf = embedded.broker1().connectionFactory("back-office")) {
             for (int i = 0; i < n; i++) {
                 Map<String, Object> job = job(assets.get(i), 10 + i, prefix + i);
                 Callable<String> submit = i % 2 == 0
@@ -172,7 +172,7 @@ class TwoGatewaysIT {
         assertEquals(400, unknownField.status());
         assertTrue(unknownField.body().path("detail").asText().contains("colour"), unknownField.body().toString());
 
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded.broker1().url());
+        try (ActiveMQConnectionFactory cf = embedded.broker1().connectionFactory("back-office");
                 Connection c = cf.createConnection()) {
             c.start();
             Session s = c.createSession();
@@ -268,7 +268,7 @@ class TwoGatewaysIT {
     /** Every refusal on JMS names the job it refuses, whatever the message: its transferContextId and message id. */
     @Test
     void refusedJmsJobsAreNamedInTheirReplies() throws Exception {
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(embedded.broker1().url());
+        try (ActiveMQConnectionFactory cf = embedded.broker1().connectionFactory("back-office");
                 Connection c = cf.createConnection()) {
             c.start();
             Session s = c.createSession();

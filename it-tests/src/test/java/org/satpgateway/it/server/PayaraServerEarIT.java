@@ -83,7 +83,7 @@ class PayaraServerEarIT {
             domain.start();
             t = step("start-domain", t);
 
-            domain.multimode(renderSetup(broker.port(), domain));
+            domain.multimode(renderSetup(broker.port(), broker.credentials("gateway"), domain));
             t = step("server-setup.asadmin (multimode)", t);
             assertServerResources(domain.domainXml(), broker.port());
             domain.multimode(renderSettings(domain));
@@ -195,18 +195,24 @@ class PayaraServerEarIT {
     }
 
     /** config/payara/server-setup.asadmin with its placeholders filled in, written next to the domain. */
-    private static Path renderSetup(int brokerPort, PayaraDomain domain) throws IOException {
+    private static Path renderSetup(int brokerPort, BrokerNode.Credentials brokerUser, PayaraDomain domain) throws IOException {
         String template = Files.readString(CONFIG.resolve("payara/server-setup.asadmin"));
-        assertTrue(template.contains("@BROKER_PORT@") && template.contains("@ARTEMIS_RAR@"), "placeholders in the template");
+        assertTrue(template.contains("@BROKER_PORT@") && template.contains("@ARTEMIS_RAR@")
+                && template.contains("@BROKER_USER@") && template.contains("@BROKER_PASSWORD@"), "placeholders in the template");
         assertEquals("artemis-ra.rar", RAR.getFileName().toString(), "the RAR's file name gives the adapter's name");
         Path data = domain.dir().resolve("data/gateway");
         String rendered = template.replace("@BROKER_PORT@", Integer.toString(brokerPort))
+                .replace("@BROKER_USER@", brokerUser.user()).replace("@BROKER_PASSWORD@", brokerUser.password())
                 .replace("@ARTEMIS_RAR@", RAR.toAbsolutePath().normalize().toString())
                 .replace("@KEY_STORE@", data.resolve(PkiFiles.TLS_KEY_STORE).toString())
                 .replace("@TRUST_STORE@", data.resolve(PkiFiles.TRUST_STORE).toString())
                 .replace("@KEY_STORE_PASSWORD@", "changeit").replace("@TRUST_STORE_PASSWORD@", "changeit")
                 .replace("@LOG_DB_PASSWORD@", LOG_PASSWORD).replace("@SERVICE_ADDRESS@", "127.0.0.1");
-        return Files.writeString(WORK.resolve("server-setup.asadmin"), rendered);
+        Path file = WORK.resolve("server-setup.asadmin");
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))); // it holds passwords
+        return Files.writeString(file, rendered);
     }
 
     /** What the gateway's correctness depends on, read from domain.xml (not from the commands' answers). */
@@ -230,6 +236,10 @@ class PayaraServerEarIT {
         assertEquals("satpLogPool", xpath.evaluate("/domain/resources/jdbc-resource[@jndi-name='jdbc/satpLog']/@pool-name", doc));
         assertEquals("host=127.0.0.1;port=" + brokerPort, xpath.evaluate("/domain/resources/resource-adapter-config"
                 + "[@resource-adapter-name='artemis-ra']/property[@name='ConnectionParameters']/@value", doc));
+        assertEquals("gateway", xpath.evaluate("/domain/resources/resource-adapter-config"
+                + "[@resource-adapter-name='artemis-ra']/property[@name='UserName']/@value", doc),
+                "the adapter's broker user, the default of the message-driven beans' activations");
+        assertEquals("gateway", xpath.evaluate(cfPool + "/property[@name='UserName']/@value", doc), "the pool's broker user");
         assertEquals("rar", xpath.evaluate("/domain/applications/application[@name='artemis-ra']"
                 + "/property[@name='archiveType']/@value", doc), "the RAR is deployed as artemis-ra");
         assertEquals("artemis-ra", xpath.evaluate(cfPool + "/@resource-adapter-name", doc));
