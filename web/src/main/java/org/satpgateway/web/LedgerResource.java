@@ -32,6 +32,11 @@ import org.satpgateway.ledger.ReferenceLedger;
 @RequestScoped
 @RolesAllowed({Roles.BACK_OFFICE, Roles.OPERATOR})
 public class LedgerResource {
+    private static final java.util.logging.Logger AUDIT = java.util.logging.Logger.getLogger("org.satpgateway.audit");
+
+    @jakarta.ws.rs.core.Context
+    private jakarta.ws.rs.core.SecurityContext caller;
+
     @EJB
     private GatewayContext gateway;
 
@@ -96,6 +101,9 @@ public class LedgerResource {
             return Problems.of(422, "Invalid asset", "the ledger's total supply may not exceed " + ReferenceLedger.MAX_SUPPLY);
         }
         ledger.issue(n.assetId(), n.owner(), n.amount());
+        // the audit trail: who issued what (the ledger's own record names no caller)
+        AUDIT.info(() -> caller.getUserPrincipal().getName() + " issued " + n.assetId() + " (" + n.amount() + " units) to "
+                + n.owner() + " on " + gateway.settings().networkId());
         return Response.status(201).entity(Problems.json(ledger.asset(n.assetId()).orElseThrow())).build();
     }
 

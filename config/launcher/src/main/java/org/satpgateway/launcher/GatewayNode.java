@@ -157,6 +157,13 @@ public final class GatewayNode implements AutoCloseable {
         return this;
     }
 
+    /** Makes {@code file} anew, empty and readable and writable by its owner only, for a file that holds secrets. */
+    private static void ownerOnly(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    }
+
     /** The gateway's settings as passed on every start. */
     public Map<String, String> settings() {
         return Map.copyOf(settings);
@@ -182,15 +189,14 @@ public final class GatewayNode implements AutoCloseable {
         }
         Files.createDirectories(dataDir());
         Files.createDirectories(transactionLog());
+        // the gateway's folder holds its rootdir, whose domain.xml keeps passwords in clear: the owner's only
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Path props = dir.resolve("gateway.properties");
         Properties p = new Properties();
         p.putAll(settings);
         p.put("gateway.peer-listener.port", Integer.toString(peerPort));
         p.put("hazelcast.socket.bind.any", "false"); // with preboot-tls.asadmin: Hazelcast on the loopback address only
-        // the settings hold passwords: the file is the owner's only
-        Files.deleteIfExists(props);
-        Files.createFile(props, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        ownerOnly(props); // the settings hold passwords
         try (Writer w = Files.newBufferedWriter(props, StandardCharsets.UTF_8)) {
             p.store(w, "settings of gateway " + name + " (written by the launcher on every start)");
         }
@@ -206,16 +212,14 @@ public final class GatewayNode implements AutoCloseable {
         } else {
             java.util.Objects.requireNonNull(brokerCredentials, "the gateway's broker user");
             Path postboot = dir.resolve("postboot-first.asadmin");
-            // it holds the broker password: the owner's only
-            Files.deleteIfExists(postboot);
-            Files.createFile(postboot, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            ownerOnly(postboot); // it holds the broker user's password
             Files.writeString(postboot, Files.readString(layout.payaraCommands("postboot-first.asadmin"))
                     .replace("@BROKER_PORT@", Integer.toString(brokerPort))
                     .replace("@BROKER_USER@", asadminValue(brokerCredentials.user()))
                     .replace("@BROKER_PASSWORD@", asadminValue(brokerCredentials.password()))
                     .replace("@RAR@", layout.rar().toString()));
             Path preboot = dir.resolve("preboot-first.asadmin");
+            ownerOnly(preboot); // it holds the log database's and the key stores' passwords
             Files.writeString(preboot, Files.readString(firstPreboot()).replace("@LOG_DB_PASSWORD@",
                     asadminValue(java.util.Objects.requireNonNull(logDatabasePassword, "the log database's password")))
                     + System.lineSeparator()

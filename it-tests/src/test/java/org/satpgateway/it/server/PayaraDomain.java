@@ -95,6 +95,23 @@ final class PayaraDomain implements AutoCloseable {
         return out;
     }
 
+    /**
+     * {@code create-password-alias}: the password is kept in the domain's encrypted alias store and
+     * {@code ${ALIAS=name}} stands for it in domain.xml. It travels in an owner-only password file, deleted after.
+     */
+    void createPasswordAlias(String alias, String password) throws IOException, InterruptedException {
+        Path file = Files.createTempFile(asadminLog.getParent(), "alias", ".txt",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(file, "AS_ADMIN_ALIASPASSWORD=" + password + "\n");
+            asadmin(Duration.ofMinutes(2), "--port", Integer.toString(adminPort), "--passwordfile", file.toString(),
+                    "create-password-alias", alias);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     void deploy(Path archive, String appName) throws IOException, InterruptedException {
         asadmin(Duration.ofMinutes(4), "--port", Integer.toString(adminPort), "deploy", "--name", appName,
                 archive.toString());

@@ -83,6 +83,11 @@ class PayaraServerEarIT {
             domain.start();
             t = step("start-domain", t);
 
+            // every password of domain.xml as a password alias, as docs/security.md asks of production
+            domain.createPasswordAlias("satp-log-db", LOG_PASSWORD);
+            domain.createPasswordAlias("satp-broker", broker.credentials("gateway").password());
+            domain.createPasswordAlias("satp-stores", "changeit");
+            t = step("create-password-alias (three)", t);
             domain.multimode(renderSetup(broker.port(), broker.credentials("gateway"), domain));
             t = step("server-setup.asadmin (multimode)", t);
             assertServerResources(domain.domainXml(), broker.port());
@@ -100,6 +105,12 @@ class PayaraServerEarIT {
             assertTrue(Files.isRegularFile(domain.dir().resolve("data/satplog.mv.db")),
                     "the log's persistence unit deployed onto jdbc/satpLog (H2 file in the domain's data folder)");
             submitsAJob(domain);
+            String domainXml = Files.readString(domain.domainXml());
+            for (String secret : List.of(LOG_PASSWORD, LEDGER_PASSWORD, broker.credentials("gateway").password(), "changeit")) {
+                assertFalse(domainXml.contains(secret), "domain.xml holds password aliases, not passwords (the settings too)");
+            }
+            assertTrue(domainXml.contains("${ALIAS=satp-log-db}") && domainXml.contains("${ALIAS=satp-broker}")
+                    && domainXml.contains("${ALIAS=satp-stores}"), "the aliases are in domain.xml");
             t = step("a job submitted: its session opened and its proposal logged", t);
             peerListenerTakesOnlyTheCounterpartOverMutualTls(domain);
             step("the peer listener: mutual TLS 1.3, TLS 1.2 and a client without certificate refused", t);
@@ -114,7 +125,7 @@ class PayaraServerEarIT {
      * certificates (bank-one's root; bank-two's root in its trust store). The counterpart is not running: only its
      * signing certificate exists, and its endpoint does not answer.
      */
-    private static Path renderSettings(PayaraDomain domain) throws IOException {
+    private static Path renderSettings(PayaraDomain domain) throws IOException, InterruptedException {
         PkiFiles.Organisation one = PkiFiles.organisation(WORK.resolve("pki/bank-one"), "bank-one");
         PkiFiles.Organisation two = PkiFiles.organisation(WORK.resolve("pki/bank-two"), "bank-two");
         List<String> hosts = List.of("127.0.0.1", "localhost");
@@ -138,9 +149,21 @@ class PayaraServerEarIT {
         settings.put("gateway.ledger.password", LEDGER_PASSWORD);
         settings.putAll(IDP.gatewaySettings());
         StringBuilder commands = new StringBuilder();
-        settings.forEach((k, v) -> commands.append("set-config-property --source domain --propertyName ").append(k)
-                .append(" --propertyValue ").append(v).append('\n'));
-        return Files.writeString(WORK.resolve("gateway-settings.asadmin"), commands.toString());
+        // the passwords are password aliases named as the settings (Payara's password config source reads the
+        // domain's encrypted alias store), the rest goes to the domain's config source in domain.xml
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            if (e.getKey().endsWith("password")) {
+                domain.createPasswordAlias(e.getKey(), e.getValue());
+            } else {
+                commands.append("set-config-property --source domain --propertyName ").append(e.getKey())
+                        .append(" --propertyValue ").append(e.getValue()).append('\n');
+            }
+        }
+        Path file = WORK.resolve("gateway-settings.asadmin");
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))); // it holds passwords
+        return Files.writeString(file, commands.toString());
     }
 
     /**
@@ -202,12 +225,12 @@ class PayaraServerEarIT {
         assertEquals("artemis-ra.rar", RAR.getFileName().toString(), "the RAR's file name gives the adapter's name");
         Path data = domain.dir().resolve("data/gateway");
         String rendered = template.replace("@BROKER_PORT@", Integer.toString(brokerPort))
-                .replace("@BROKER_USER@", brokerUser.user()).replace("@BROKER_PASSWORD@", brokerUser.password())
+                .replace("@BROKER_USER@", brokerUser.user()).replace("@BROKER_PASSWORD@", "${ALIAS\\\\=satp-broker}")
                 .replace("@ARTEMIS_RAR@", RAR.toAbsolutePath().normalize().toString())
                 .replace("@KEY_STORE@", data.resolve(PkiFiles.TLS_KEY_STORE).toString())
                 .replace("@TRUST_STORE@", data.resolve(PkiFiles.TRUST_STORE).toString())
-                .replace("@KEY_STORE_PASSWORD@", "changeit").replace("@TRUST_STORE_PASSWORD@", "changeit")
-                .replace("@LOG_DB_PASSWORD@", LOG_PASSWORD).replace("@SERVICE_ADDRESS@", "127.0.0.1");
+                .replace("@KEY_STORE_PASSWORD@", "${ALIAS=satp-stores}").replace("@TRUST_STORE_PASSWORD@", "${ALIAS=satp-stores}")
+                .replace("@LOG_DB_PASSWORD@", "${ALIAS\\\\=satp-log-db}").replace("@SERVICE_ADDRESS@", "127.0.0.1");
         Path file = WORK.resolve("server-setup.asadmin");
         Files.deleteIfExists(file);
         Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
