@@ -28,6 +28,10 @@ public final class Standby implements AutoCloseable {
     private final GatewayNode node;
     private final String instance;
     private final Database db;
+    /** How long one attempt waits for the lease row. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(2);
+    /** After how long a prepared branch of the log counts as in doubt: the gateway's own period (RecoveryCoordinator). */
+    static final Duration IN_DOUBT_AFTER = Duration.ofSeconds(120);
     private final Duration lapse;
     private final Duration poll;
     private final AtomicReference<LeaseTable.Acquired> acquired = new AtomicReference<>();
@@ -58,7 +62,9 @@ public final class Standby implements AutoCloseable {
             while (!stopped) {
                 Optional<LeaseTable.Acquired> a;
                 try (Connection c = db.connect()) {
-                    a = LeaseTable.tryAcquire(c, instance, lapse);
+                    a = LeaseTable.tryAcquire(c, instance, lapse, LOCK_WAIT, IN_DOUBT_AFTER, gid -> LOG.warning(() ->
+                            instance + " committed the log's branch " + gid + ", prepared by a holder that died before"
+                                    + " committing it and locking the lease"));
                 }
                 if (a.isPresent()) {
                     acquiredAt = Instant.now();

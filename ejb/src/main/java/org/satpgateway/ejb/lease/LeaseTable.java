@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -80,6 +81,53 @@ public final class LeaseTable {
         }
         String previous = before.holder().isEmpty() || before.holder().equals(instance) ? null : before.holder();
         return Optional.of(new Acquired(before.epoch() + 1, previous));
+    }
+
+    /**
+     * {@link #tryAcquire(Connection, String, Duration)} for a standby that must not wait for ever: the UPDATE waits at
+     * most {@code lockWait} for the lease row. A holder that died between the two phases of a step's commit leaves
+     * that step's branch prepared in the log database, holding the row's shared lock, and no one else would ever
+     * resolve it (the dead instance's transaction log is its own). So when the row stays locked, the log's branches
+     * prepared longer ago than {@code inDoubtAfter} are committed, the decision the gateway itself takes for branches
+     * left in doubt (docs/recovery.md), and the UPDATE is tried once more. Returns the gids committed through
+     * {@code committed}. PostgreSQL only.
+     */
+    public static Optional<Acquired> tryAcquire(Connection c, String instance, Duration lapse, Duration lockWait,
+            Duration inDoubtAfter, java.util.function.Consumer<String> committed) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = " + Math.max(1, lockWait.toMillis()));
+        }
+        try {
+            return tryAcquire(c, instance, lapse);
+        } catch (SQLException e) {
+            if (!"55P03".equals(e.getSQLState())) { // lock_not_available
+                throw e;
+            }
+        }
+        List<String> stale = new java.util.ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT gid FROM pg_prepared_xacts WHERE database = current_database()"
+                + " AND prepared < clock_timestamp() - make_interval(secs => ?)")) {
+            s.setDouble(1, inDoubtAfter.toMillis() / 1000.0);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    stale.add(r.getString(1));
+                }
+            }
+        }
+        for (String gid : stale) {
+            try (Statement s = c.createStatement()) {
+                s.execute("COMMIT PREPARED '" + gid.replace("'", "''") + "'");
+            }
+            committed.accept(gid);
+        }
+        try {
+            return tryAcquire(c, instance, lapse);
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) {
+                return Optional.empty(); // still locked: a step under way, or a branch not yet that old; next poll
+            }
+            throw e;
+        }
     }
 
     /** Renews the lease; false when {@code instance} does not hold it with {@code epoch} any more. */

@@ -115,6 +115,38 @@ class GatewayLeaseIT {
         }
     }
 
+    @Test
+    void aBranchPreparedByAHolderThatDiedIsCommittedSoThatTheTakeoverDoesNotWaitForEver() throws Exception {
+        long epoch;
+        try (Connection c = pg.connect("lease")) {
+            Thread.sleep(LAPSE.toMillis() + 200);
+            epoch = LeaseTable.tryAcquire(c, "dying-holder", LAPSE).orElseThrow().epoch();
+        }
+        // a step of the holder is prepared (its fencing read holds the lease row shared), then its JVM dies
+        try (Connection step = pg.connect("lease")) {
+            step.setAutoCommit(false);
+            LeaseTable.fence(step, "dying-holder", epoch);
+            try (var s = step.createStatement()) {
+                s.execute("PREPARE TRANSACTION 'dying-holder-step'");
+            }
+        }
+        Thread.sleep(LAPSE.toMillis() + 200);
+        List<String> committed = new ArrayList<>();
+        try (Connection taker = pg.connect("lease")) {
+            assertEquals(Optional.empty(), LeaseTable.tryAcquire(taker, "backup", LAPSE, Duration.ofMillis(300),
+                    Duration.ofDays(1), committed::add), "a branch not yet in doubt is waited for, a poll at a time");
+            assertTrue(committed.isEmpty(), "and left alone: " + committed);
+            LeaseTable.Acquired acquired = LeaseTable.tryAcquire(taker, "backup", LAPSE, Duration.ofMillis(300),
+                    Duration.ofMillis(1), committed::add).orElseThrow();
+            assertEquals(List.of("dying-holder-step"), committed, "the dead holder's branch, committed");
+            assertEquals("dying-holder", acquired.previousHolder());
+            try (var s = taker.createStatement(); var r = s.executeQuery("SELECT count(*) FROM pg_prepared_xacts")) {
+                r.next();
+                assertEquals(0, r.getInt(1), "nothing left in doubt");
+            }
+        }
+    }
+
     private List<String> race(List<String> instances) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(instances.size());
         try {
