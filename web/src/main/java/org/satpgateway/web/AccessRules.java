@@ -31,7 +31,11 @@ public class AccessRules implements DynamicFeature {
         Method m = resource.getResourceMethod();
         List<String> roles = rule(m, resource.getResourceClass());
         if (roles == null) {
-            LOG.warning(() -> resource.getResourceClass().getSimpleName() + "." + m.getName()
+            // the gateway's own resources must declare a rule (AccessRulesTest); the JAX-RS runtime's own handlers
+            // (OPTIONS) declare none and are refused quietly
+            java.util.logging.Level level = resource.getResourceClass().getName().startsWith("org.satpgateway.")
+                    ? java.util.logging.Level.WARNING : java.util.logging.Level.FINE;
+            LOG.log(level, () -> resource.getResourceClass().getSimpleName() + "." + m.getName()
                     + " declares no access rule: it is refused to everyone");
             context.register(new Check(List.of()), PRIORITY);
         } else if (!roles.equals(ANYONE)) {
