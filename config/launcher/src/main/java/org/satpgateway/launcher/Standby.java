@@ -30,8 +30,13 @@ public final class Standby implements AutoCloseable {
     private final Database db;
     /** How long one attempt waits for the lease row. */
     static final Duration LOCK_WAIT = Duration.ofSeconds(2);
-    /** After how long a prepared branch of the log counts as in doubt: the gateway's own period (RecoveryCoordinator). */
-    static final Duration IN_DOUBT_AFTER = Duration.ofSeconds(120);
+    /**
+     * After how long a prepared branch of the log that holds the lease row counts as left by a dead holder. The row
+     * stays locked only while the lease has lapsed (the holder has not renewed it for the lapse period), so its
+     * holder is dead or stalled, and a commit takes the decision its transaction manager takes for the gateway's
+     * steps anyway; 15 s leaves a stalled holder time to finish its own commit.
+     */
+    static final Duration IN_DOUBT_AFTER = Duration.ofSeconds(15);
     private final Duration lapse;
     private final Duration poll;
     private final AtomicReference<LeaseTable.Acquired> acquired = new AtomicReference<>();
