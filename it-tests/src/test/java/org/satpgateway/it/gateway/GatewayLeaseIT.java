@@ -56,11 +56,11 @@ class GatewayLeaseIT {
     @Test
     void twoBackupsRaceForALapsedLeaseAndOneWins() throws Exception {
         try (Connection c = pg.connect("lease")) {
-            Thread.sleep(LAPSE.toMillis() + 200); // whatever the other test left has lapsed
+            awaitLapsed(); // whatever the other test left
             long epoch = LeaseTable.tryAcquire(c, "primary", LAPSE).orElseThrow().epoch();
             assertTrue(LeaseTable.renew(c, "primary", epoch));
             assertEquals(Optional.empty(), LeaseTable.tryAcquire(c, "backup-1", LAPSE), "a live holder keeps it");
-            Thread.sleep(LAPSE.toMillis() + 500); // the primary stops renewing: it crashed
+            awaitLapsed(); // the primary stops renewing: it crashed
         }
         for (int round = 0; round < 5; round++) {
             List<String> winners = race(List.of("backup-1", "backup-2"));
@@ -70,7 +70,7 @@ class GatewayLeaseIT {
                 assertEquals(Optional.empty(), LeaseTable.tryAcquire(c, "backup-1".equals(winners.get(0)) ? "backup-2" : "backup-1", LAPSE),
                         "the loser stays passive while the winner's lease is fresh");
             }
-            Thread.sleep(LAPSE.toMillis() + 200);
+            awaitLapsed();
         }
     }
 
@@ -78,7 +78,7 @@ class GatewayLeaseIT {
     void aHolderWhoseLeaseWasTakenIsFencedAndATakeoverWaitsForItsStepsUnderWay() throws Exception {
         long epoch;
         try (Connection c = pg.connect("lease")) {
-            Thread.sleep(LAPSE.toMillis() + 200);
+            awaitLapsed();
             epoch = LeaseTable.tryAcquire(c, "old-holder", LAPSE).orElseThrow().epoch();
         }
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -86,7 +86,7 @@ class GatewayLeaseIT {
             // a step under way holds the lease row shared until it commits
             step.setAutoCommit(false);
             LeaseTable.fence(step, "old-holder", epoch);
-            Thread.sleep(LAPSE.toMillis() + 200);
+            awaitLapsed();
             CountDownLatch started = new CountDownLatch(1);
             Future<Optional<LeaseTable.Acquired>> takeover = pool.submit(() -> {
                 started.countDown();
@@ -119,7 +119,7 @@ class GatewayLeaseIT {
     void aBranchPreparedByAHolderThatDiedIsCommittedSoThatTheTakeoverDoesNotWaitForEver() throws Exception {
         long epoch;
         try (Connection c = pg.connect("lease")) {
-            Thread.sleep(LAPSE.toMillis() + 200);
+            awaitLapsed();
             epoch = LeaseTable.tryAcquire(c, "dying-holder", LAPSE).orElseThrow().epoch();
         }
         // a step of the holder is prepared (its fencing read holds the lease row shared), then its JVM dies
@@ -130,11 +130,14 @@ class GatewayLeaseIT {
                 s.execute("PREPARE TRANSACTION 'dying-holder-step'");
             }
         }
-        Thread.sleep(LAPSE.toMillis() + 200);
+        awaitLapsed();
         List<String> committed = new ArrayList<>();
         try (Connection taker = pg.connect("lease")) {
+            long t0 = System.nanoTime();
             assertEquals(Optional.empty(), LeaseTable.tryAcquire(taker, "backup", LAPSE, Duration.ofMillis(300),
                     Duration.ofDays(1), committed::add), "a branch not yet in doubt is waited for, a poll at a time");
+            assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(2 * 300).toNanos(),
+                    "the lapsed lease's row was locked: both attempts waited for it");
             assertTrue(committed.isEmpty(), "and left alone: " + committed);
             LeaseTable.Acquired acquired = LeaseTable.tryAcquire(taker, "backup", LAPSE, Duration.ofMillis(300),
                     Duration.ofMillis(1), committed::add).orElseThrow();
@@ -143,6 +146,25 @@ class GatewayLeaseIT {
             try (var s = taker.createStatement(); var r = s.executeQuery("SELECT count(*) FROM pg_prepared_xacts")) {
                 r.next();
                 assertEquals(0, r.getInt(1), "nothing left in doubt");
+            }
+        }
+    }
+
+    /** Waits (polling the database's clock, at most 10 s) until the lease has not been renewed for {@link #LAPSE}. */
+    private void awaitLapsed() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (Connection c = pg.connect("lease"); var s = c.prepareStatement("SELECT RENEWED_AT < clock_timestamp()"
+                + " - make_interval(secs => ?) FROM SATP_GATEWAY_LEASE WHERE ROLE_NAME = ?")) {
+            s.setDouble(1, LAPSE.toMillis() / 1000.0);
+            s.setString(2, LeaseTable.ROLE);
+            while (true) {
+                try (var r = s.executeQuery()) {
+                    if (r.next() && r.getBoolean(1)) {
+                        return;
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "the lease did not lapse within 10 s");
+                Thread.sleep(50);
             }
         }
     }
