@@ -18,12 +18,15 @@ import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.crypto.GatewayKeyPair;
 import org.satpgateway.core.crypto.Jws;
+import org.satpgateway.core.ledger.AssetView;
 import org.satpgateway.core.ledger.LedgerAction;
+import org.satpgateway.core.ledger.LedgerRecord;
+import org.satpgateway.core.ledger.LedgerUnavailableException;
 import org.satpgateway.core.ledger.LedgerConnector;
 import org.satpgateway.core.ledger.LedgerRequest;
 import org.satpgateway.core.ledger.LedgerResult;
 import org.satpgateway.core.message.PublicJwk;
-import org.satpgateway.ledger.AssetView.AssetState;
+import org.satpgateway.core.ledger.AssetView.AssetState;
 
 /**
  * A ledger in its own tables that commits on its own, like a real one: {@link #perform} is one local transaction
@@ -61,6 +64,14 @@ public final class ReferenceLedger implements LedgerConnector {
         this.clock = clock;
     }
 
+    /** Closes the connection pool the ledger was opened with ({@link ReferenceLedgerFactory}). */
+    @Override
+    public void close() {
+        if (dataSource instanceof org.h2.jdbcx.JdbcConnectionPool pool) {
+            pool.dispose();
+        }
+    }
+
     /** Creates the ledger's tables if they do not exist. */
     public ReferenceLedger createSchema() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
@@ -79,6 +90,7 @@ public final class ReferenceLedger implements LedgerConnector {
     }
 
     /** Puts a new asset on the ledger (set-up of the embedded default and of tests). */
+    @Override
     public void issue(String assetId, String owner, long amount) {
         inTransaction(c -> {
             try (PreparedStatement p = c.prepareStatement(
@@ -133,6 +145,7 @@ public final class ReferenceLedger implements LedgerConnector {
     }
 
     /** The asset as the ledger holds it now. */
+    @Override
     public Optional<AssetView> asset(String assetId) {
         return inTransaction(c -> find(c, assetId, false));
     }
@@ -152,6 +165,7 @@ public final class ReferenceLedger implements LedgerConnector {
     }
 
     /** Every action on an asset, oldest first, as the signed records the ledger keeps. */
+    @Override
     public List<LedgerRecord> history(String assetId) {
         return inTransaction(c -> {
             List<LedgerRecord> records = new ArrayList<>();
@@ -168,13 +182,8 @@ public final class ReferenceLedger implements LedgerConnector {
         });
     }
 
-    /**
-     * The most a ledger may hold in total: issuing stops below it, so that its supply, and the sum of both ledgers'
-     * supplies, never overflows a long.
-     */
-    public static final long MAX_SUPPLY = 1L << 60;
-
     /** The amount of every asset that is not burned. */
+    @Override
     public long totalSupply() {
         return inTransaction(c -> {
             try (Statement s = c.createStatement();

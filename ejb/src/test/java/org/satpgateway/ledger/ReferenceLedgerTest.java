@@ -22,10 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.crypto.GatewayKeyPair;
 import org.satpgateway.core.crypto.SignatureAlgorithm;
+import org.satpgateway.core.ledger.AssetView;
 import org.satpgateway.core.ledger.LedgerAction;
+import org.satpgateway.core.ledger.LedgerRecord;
+import org.satpgateway.core.ledger.LedgerUnavailableException;
 import org.satpgateway.core.ledger.LedgerRequest;
 import org.satpgateway.core.ledger.LedgerResult;
-import org.satpgateway.ledger.AssetView.AssetState;
+import org.satpgateway.core.ledger.AssetView.AssetState;
 
 class ReferenceLedgerTest {
     private static final GatewayKeyPair KEY = GatewayKeyPair.fromPrivateScalar(SignatureAlgorithm.ES256, BigInteger.valueOf(424242));

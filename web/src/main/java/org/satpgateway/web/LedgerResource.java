@@ -21,10 +21,11 @@ import org.satpgateway.core.message.TransferInitClaim;
 import org.satpgateway.ejb.access.Roles;
 import org.satpgateway.ejb.config.GatewayContext;
 import org.satpgateway.ejb.job.StrictJsonMapper;
-import org.satpgateway.ledger.ReferenceLedger;
+import org.satpgateway.core.ledger.LedgerConnector;
 
 /**
- * The reference ledger's query interface, so that people and tests can check the ledger from outside: an asset's
+ * The ledger's query interface, through the ledger port whatever the connector, so that people and tests can check
+ * the ledger from outside: an asset's
  * owner, state and history, and the total supply (back offices and operators). Issuing an asset is for the embedded
  * default and tests only: the {@code ledger-issuer} role, on a gateway with {@code gateway.ledger.issuing=true}.
  */
@@ -44,7 +45,7 @@ public class LedgerResource {
     @Path("assets/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response asset(@PathParam("id") String id) {
-        return gateway.referenceLedger().asset(id)
+        return gateway.ledgerConnector().asset(id)
                 .map(a -> Response.ok(Problems.json(a)).build())
                 .orElseGet(() -> Problems.of(404, "Unknown asset", "no asset " + id + " on " + gateway.settings().networkId()));
     }
@@ -53,7 +54,7 @@ public class LedgerResource {
     @Path("assets/{id}/history")
     @Produces(MediaType.APPLICATION_JSON)
     public Response history(@PathParam("id") String id) {
-        return Response.ok(Problems.json(gateway.referenceLedger().history(id))).build();
+        return Response.ok(Problems.json(gateway.ledgerConnector().history(id))).build();
     }
 
     @GET
@@ -62,7 +63,7 @@ public class LedgerResource {
     public Response supply() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("network", gateway.settings().networkId());
-        body.put("totalSupply", gateway.referenceLedger().totalSupply());
+        body.put("totalSupply", gateway.ledgerConnector().totalSupply());
         return Response.ok(Problems.json(body)).build();
     }
 
@@ -73,7 +74,7 @@ public class LedgerResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response issue(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
         if (!gateway.settings().ledgerIssuing()) {
-            return Problems.of(403, "Issuing disabled", "this gateway's reference ledger does not issue assets (gateway.ledger.issuing)");
+            return Problems.of(403, "Issuing disabled", "this gateway's ledger does not issue assets (gateway.ledger.issuing)");
         }
         StrictJson.Body read = StrictJson.read(contentType, body, MAX_ISSUE_BYTES);
         if (read instanceof StrictJson.Body.Refused refused) {
@@ -93,12 +94,12 @@ public class LedgerResource {
         if (n.amount() == null || n.amount() <= 0 || n.amount() > TransferInitClaim.MAX_AMOUNT) {
             return Problems.of(422, "Invalid asset", "amount must be an integer from 1 to " + TransferInitClaim.MAX_AMOUNT);
         }
-        ReferenceLedger ledger = gateway.referenceLedger();
+        LedgerConnector ledger = gateway.ledgerConnector();
         if (ledger.asset(n.assetId()).isPresent()) {
             return Problems.of(409, "Asset exists", "asset " + n.assetId() + " already exists");
         }
-        if (ledger.totalSupply() > ReferenceLedger.MAX_SUPPLY - n.amount()) {
-            return Problems.of(422, "Invalid asset", "the ledger's total supply may not exceed " + ReferenceLedger.MAX_SUPPLY);
+        if (ledger.totalSupply() > LedgerConnector.MAX_SUPPLY - n.amount()) {
+            return Problems.of(422, "Invalid asset", "the ledger's total supply may not exceed " + LedgerConnector.MAX_SUPPLY);
         }
         ledger.issue(n.assetId(), n.owner(), n.amount());
         // the audit trail: who issued what (the ledger's own record names no caller)

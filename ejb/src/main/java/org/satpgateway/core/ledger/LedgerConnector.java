@@ -1,6 +1,7 @@
 package org.satpgateway.core.ledger;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,10 +20,43 @@ import java.util.Optional;
  * or destroying an asset the session created and then assigned to its beneficiary. An undo is never a success over
  * an asset that is no longer the session's to undo.
  */
-public interface LedgerConnector {
+public interface LedgerConnector extends AutoCloseable {
+    /**
+     * Performs the action, or finds it performed or submitted already under its key. A ledger that makes actions
+     * final at once answers Done or Failed; a chain that confirms later answers {@link LedgerResult.Pending} until
+     * the action is final, and the gateway asks again with the same request (it holds no transaction meanwhile).
+     * Throws {@link LedgerUnavailableException} when the ledger cannot be reached; the gateway retries.
+     */
     LedgerResult perform(LedgerRequest request);
 
+    /** The action's final result (Done or Failed) when the ledger holds one; never {@link LedgerResult.Pending}. */
     Optional<LedgerResult> query(String idempotencyKey);
+
+    // ---- the query interface people and tests use to check the ledger from outside ------------------------------
+
+    /** The asset as the ledger holds it now. */
+    Optional<AssetView> asset(String assetId);
+
+    /** Every action done on an asset, oldest first. */
+    List<LedgerRecord> history(String assetId);
+
+    /** The amount of every asset that is not burned. */
+    long totalSupply();
+
+    /**
+     * Puts a new asset on the ledger, held by {@code owner} (the embedded default and tests, with
+     * {@code gateway.ledger.issuing=true}). A ledger whose assets come from elsewhere refuses.
+     */
+    default void issue(String assetId, String owner, long amount) {
+        throw new UnsupportedOperationException("this ledger connector does not issue assets");
+    }
+
+    /** The most a ledger may hold in total, so that the sum of two ledgers' supplies never overflows a long. */
+    long MAX_SUPPLY = 1L << 60;
+
+    /** Releases the connector's connections and threads. */
+    @Override
+    default void close() {}
 
     /**
      * Before a session is opened for a job: why the asset cannot be transferred as the job says (no such asset, not
@@ -34,8 +68,8 @@ public interface LedgerConnector {
     }
 
     /**
-     * Every action the ledger holds for a session, by action: what a step asks before it decides. An action absent
-     * from the map never happened on this ledger. The default asks {@link #query} for each action; a connector that
+     * Every action the ledger holds as final for a session, by action: what a step asks before it decides. An
+     * action absent from the map never happened on this ledger, or is not final yet. The default asks {@link #query} for each action; a connector that
      * can answer in one round trip should.
      */
     default Map<LedgerAction, LedgerResult> recorded(String sessionId) {

@@ -18,6 +18,7 @@ import org.satpgateway.core.message.NetworkCapabilities;
  * @param lockTypes lock types its ledger offers
  * @param lockExpiration how long the source ledger's lock lasts (proposed by the client)
  * @param retryBase first delay before resending an unanswered message; doubled per attempt
+ * @param ledgerPoll how long after a ledger answered that an action is submitted and not final the gateway asks again
  */
 public record SessionPolicy(
         String gatewayId,
@@ -27,7 +28,8 @@ public record SessionPolicy(
         Set<String> assetProfiles,
         Set<NetworkCapabilities.LockType> lockTypes,
         Duration lockExpiration,
-        Duration retryBase) {
+        Duration retryBase,
+        Duration ledgerPoll) {
 
     /** The assertion claim format this gateway writes and reads: a ledger receipt and its signed record. */
     public static final String CLAIM_FORMAT = "urn:satp-gateway:claim:ledger-receipt:1.0";
@@ -43,6 +45,7 @@ public record SessionPolicy(
         lockTypes = Set.copyOf(lockTypes);
         Objects.requireNonNull(lockExpiration, "lockExpiration");
         Objects.requireNonNull(retryBase, "retryBase");
+        Objects.requireNonNull(ledgerPoll, "ledgerPoll");
     }
 
     /** Delay before attempt {@code attempt} (1-based): retryBase, 2x, 4x, ... capped at 32x. */

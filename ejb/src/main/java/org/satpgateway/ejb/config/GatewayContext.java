@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.codec.MessageSigner;
 import org.satpgateway.core.crypto.Certificates;
@@ -42,7 +41,6 @@ import org.satpgateway.core.session.SessionPolicy;
 import org.satpgateway.core.session.TransferOrder;
 import org.satpgateway.ejb.log.PeerKeyEntity;
 import org.satpgateway.ejb.step.ReplayCache;
-import org.satpgateway.ledger.ReferenceLedger;
 
 /**
  * The gateway's immutable parts, built once at start-up: settings, signing key, codec, the two state machines and
@@ -65,8 +63,7 @@ public class GatewayContext {
     private ServerStateMachine server;
     private RecoveryPlanner clientPlanner;
     private RecoveryPlanner serverPlanner;
-    private JdbcConnectionPool ledgerPool;
-    private ReferenceLedger ledger;
+    private LedgerConnector ledger;
     private volatile boolean peerCertificateLoaded;
     private PeerCertificates peerCertificates;
     private volatile String peerKeyProblem;
@@ -90,7 +87,8 @@ public class GatewayContext {
         restorePeerKeys();
         SessionPolicy policy = new SessionPolicy(settings.gatewayId(), settings.networkId(), settings.ownerId(),
                 List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES256K), settings.assetProfiles(),
-                Set.of(NetworkCapabilities.LockType.TIME_LOCK), settings.lockExpiration(), settings.retryBase());
+                Set.of(NetworkCapabilities.LockType.TIME_LOCK), settings.lockExpiration(), settings.retryBase(),
+                settings.ledgerPoll());
         MessageSigner signer = new MessageSigner(codec, key);
         client = new ClientStateMachine(signer, new SessionLog(codec), policy);
         server = new ServerStateMachine(signer, new SessionLog(codec), policy,
@@ -103,18 +101,15 @@ public class GatewayContext {
         Identity identity = new Identity(key.publicJwk(), this::ownCertificate, backup);
         clientPlanner = new RecoveryPlanner(client, identity, peerCertificates);
         serverPlanner = new RecoveryPlanner(server, identity, peerCertificates);
-        ledgerPool = JdbcConnectionPool.create(settings.ledgerUrl(), settings.ledgerUser(), new String(settings.ledgerPassword()));
-        ledgerPool.setMaxConnections(32);
-        ledger = new ReferenceLedger(ledgerPool, settings.networkId(),
-                KeyFiles.loadOrCreate(settings.dataDir(), "ledger"), codec, clock).createSchema();
+        ledger = Ledgers.open(settings, codec, clock);
         LOG.info(() -> "gateway " + settings.gatewayId() + " (network " + settings.networkId() + ") key "
                 + key.keyId() + ", counterpart " + settings.peerGatewayId() + " at " + settings.peerEndpoints());
     }
 
     @PreDestroy
     void stop() {
-        if (ledgerPool != null) {
-            ledgerPool.dispose();
+        if (ledger != null) {
+            ledger.close();
         }
     }
 
@@ -156,10 +151,6 @@ public class GatewayContext {
     }
 
     public LedgerConnector ledgerConnector() {
-        return ledger;
-    }
-
-    public ReferenceLedger referenceLedger() {
         return ledger;
     }
 

@@ -33,9 +33,8 @@ public record GatewaySettings(
         Duration lockExpiration,
         Duration defaultDeadline,
         int maxRetries,
-        String ledgerUrl,
-        String ledgerUser,
-        char[] ledgerPassword,
+        String ledgerKind,
+        Duration ledgerPoll,
         boolean ledgerIssuing,
         int inboundDeliveryAttempts,
         boolean commitInDoubt) {
@@ -60,8 +59,6 @@ public record GatewaySettings(
         Path data = c.getOptionalValue("gateway.data-dir", String.class).map(Path::of)
                 .orElseGet(() -> Path.of(Optional.ofNullable(System.getProperty("com.sun.aas.instanceRoot"))
                         .orElse(System.getProperty("java.io.tmpdir")), "data", "gateway"));
-        String ledgerUrl = c.getOptionalValue("gateway.ledger.url", String.class)
-                .orElse(String.format("jdbc:h2:file:%s;WRITE_DELAY=0", data.resolve("ledger").toAbsolutePath()));
         return new GatewaySettings(
                 c.getValue("gateway.id", String.class),
                 c.getValue("gateway.network", String.class),
@@ -92,9 +89,8 @@ public record GatewaySettings(
                 Duration.ofSeconds(c.getOptionalValue("gateway.lock-expiration-s", Long.class).orElse(600L)),
                 Duration.ofSeconds(c.getOptionalValue("gateway.default-deadline-s", Long.class).orElse(300L)),
                 c.getOptionalValue("gateway.max-retries", Integer.class).orElse(5),
-                ledgerUrl,
-                c.getOptionalValue("gateway.ledger.user", String.class).orElse("gateway"),
-                secret(c, "gateway.ledger.password"),
+                c.getOptionalValue("gateway.ledger.kind", String.class).orElse("reference"),
+                Duration.ofMillis(c.getOptionalValue("gateway.ledger.poll-ms", Long.class).orElse(1000L)),
                 c.getOptionalValue("gateway.ledger.issuing", Boolean.class).orElse(false),
                 c.getOptionalValue("gateway.inbound.delivery-attempts", Integer.class).orElse(5),
                 c.getOptionalValue("gateway.in-doubt.commit", Boolean.class).orElse(true));

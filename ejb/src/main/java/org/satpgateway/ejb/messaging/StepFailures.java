@@ -20,7 +20,7 @@ import java.sql.SQLTransientException;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
-import org.satpgateway.ledger.LedgerUnavailableException;
+import org.satpgateway.core.ledger.LedgerUnavailableException;
 
 /** Records why a delivery failed, outside the failed transaction, so that the reason outlives its rollback. */
 @Stateless

@@ -39,7 +39,7 @@ final class FakeLedger implements LedgerConnector {
         this.name = name;
     }
 
-    void issue(String assetId, String owner, long amount) {
+    public void issue(String assetId, String owner, long amount) {
         assets.put(assetId, new Asset(owner, amount));
     }
 
@@ -122,6 +122,23 @@ final class FakeLedger implements LedgerConnector {
 
     /** How much of the transferred asset is live (not burned) on this ledger. */
     long live() {
+        return assets.values().stream().filter(a -> a.state != State.BURNED).mapToLong(a -> a.amount).sum();
+    }
+
+    @Override
+    public Optional<org.satpgateway.core.ledger.AssetView> asset(String assetId) {
+        Asset a = assets.get(assetId);
+        return a == null ? Optional.empty() : Optional.of(new org.satpgateway.core.ledger.AssetView(assetId, a.owner,
+                a.amount, org.satpgateway.core.ledger.AssetView.AssetState.valueOf(a.state.name()), a.lockedBy, null));
+    }
+
+    @Override
+    public java.util.List<org.satpgateway.core.ledger.LedgerRecord> history(String assetId) {
+        return java.util.List.of();
+    }
+
+    @Override
+    public long totalSupply() {
         return assets.values().stream().filter(a -> a.state != State.BURNED).mapToLong(a -> a.amount).sum();
     }
 }

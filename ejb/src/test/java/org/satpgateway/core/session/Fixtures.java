@@ -32,7 +32,7 @@ final class Fixtures {
     static SessionPolicy policy(String gatewayId, String networkId, String ownerId) {
         return new SessionPolicy(gatewayId, networkId, ownerId,
                 List.of(SignatureAlgorithm.ES256, SignatureAlgorithm.ES256K), Set.of("bond/v1"),
-                Set.of(NetworkCapabilities.LockType.TIME_LOCK), Duration.ofMinutes(10), Duration.ofSeconds(1));
+                Set.of(NetworkCapabilities.LockType.TIME_LOCK), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMillis(500));
     }
 
     static final SessionPolicy G1_POLICY = policy("gateway-one", "ledger-one", "bank-one");

@@ -15,8 +15,8 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.satpgateway.core.crypto.GatewayKeyPair;
 import org.satpgateway.core.crypto.SignatureAlgorithm;
-import org.satpgateway.ledger.AssetView;
-import org.satpgateway.ledger.LedgerRecord;
+import org.satpgateway.core.ledger.AssetView;
+import org.satpgateway.core.ledger.LedgerRecord;
 import org.satpgateway.ledger.ReferenceLedger;
 
 /**

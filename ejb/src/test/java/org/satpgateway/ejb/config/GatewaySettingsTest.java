@@ -24,7 +24,6 @@ class GatewaySettingsTest {
         m.put("gateway.peer.certificate-file", "/tmp/peer.crt.pem");
         m.put("gateway.tls.key-store-password", "k-secret");
         m.put("gateway.tls.trust-store-password", "t-secret");
-        m.put("gateway.ledger.password", "l-secret");
         return m;
     }
 
@@ -33,14 +32,12 @@ class GatewaySettingsTest {
         GatewaySettings s = GatewaySettings.from(new MapConfig(complete()));
         assertArrayEquals("k-secret".toCharArray(), s.tls().keyStorePassword());
         assertArrayEquals("t-secret".toCharArray(), s.tls().trustStorePassword());
-        assertArrayEquals("l-secret".toCharArray(), s.ledgerPassword());
-        assertEquals("gateway", s.ledgerUser());
+        assertEquals("reference", s.ledgerKind());
     }
 
     @Test
     void aMissingPasswordStopsTheStartNamingTheSetting() {
-        for (String key : new String[] {"gateway.tls.key-store-password", "gateway.tls.trust-store-password",
-                "gateway.ledger.password"}) {
+        for (String key : new String[] {"gateway.tls.key-store-password", "gateway.tls.trust-store-password"}) {
             Map<String, String> m = complete();
             m.remove(key);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> GatewaySettings.from(new MapConfig(m)));

@@ -165,7 +165,7 @@ class JpaLogStoreTest {
 
         private static SessionPolicy policy(String gateway, String network, String owner) {
             return new SessionPolicy(gateway, network, owner, List.of(SignatureAlgorithm.ES256), Set.of("bond/v1"),
-                    Set.of(NetworkCapabilities.LockType.TIME_LOCK), Duration.ofMinutes(10), Duration.ofSeconds(1));
+                    Set.of(NetworkCapabilities.LockType.TIME_LOCK), Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMillis(500));
         }
 
         private static SignedMessage sent(Transition.Accepted a) {

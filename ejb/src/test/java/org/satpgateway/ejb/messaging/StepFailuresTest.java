@@ -12,7 +12,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.DateTimeException;
 import org.junit.jupiter.api.Test;
-import org.satpgateway.ledger.LedgerUnavailableException;
+import org.satpgateway.core.ledger.LedgerUnavailableException;
 
 /** Which step failures may pass by themselves (retry) and which fail on every delivery (answer the counterpart). */
 class StepFailuresTest {

@@ -1,4 +1,4 @@
-package org.satpgateway.ledger;
+package org.satpgateway.core.ledger;
 
 /**
  * The reference ledger's record of one action: what was done to which asset, for which session, when. Its JCS text

@@ -1,4 +1,4 @@
-package org.satpgateway.ledger;
+package org.satpgateway.core.ledger;
 
 /** An asset as the reference ledger holds it now. */
 public record AssetView(String assetId, String owner, long amount, AssetState state, String lockedBy, String createdBy) {

@@ -1,4 +1,4 @@
-package org.satpgateway.ledger;
+package org.satpgateway.core.ledger;
 
 /** The ledger could not be reached or refused to commit; the action may be retried with the same key. */
 public final class LedgerUnavailableException extends RuntimeException {
