@@ -29,7 +29,12 @@ public interface LedgerConnector extends AutoCloseable {
      */
     LedgerResult perform(LedgerRequest request);
 
-    /** The action's final result (Done or Failed) when the ledger holds one; never {@link LedgerResult.Pending}. */
+    /**
+     * What the ledger knows of the action, without acting: its final result (Done or Failed), or
+     * {@link LedgerResult.Pending} when it was submitted (it may already have taken effect) and is not final yet;
+     * empty when the ledger never saw it. A submitted action counts as started: a rollback undoes it, and nothing
+     * goes back behind it.
+     */
     Optional<LedgerResult> query(String idempotencyKey);
 
     // ---- the query interface people and tests use to check the ledger from outside ------------------------------
@@ -68,8 +73,8 @@ public interface LedgerConnector extends AutoCloseable {
     }
 
     /**
-     * Every action the ledger holds as final for a session, by action: what a step asks before it decides. An
-     * action absent from the map never happened on this ledger, or is not final yet. The default asks {@link #query} for each action; a connector that
+     * Every action the ledger knows for a session, by action, as {@link #query} tells it: what a step asks before it
+     * decides. An action absent from the map never reached this ledger. The default asks {@link #query} for each action; a connector that
      * can answer in one round trip should.
      */
     default Map<LedgerAction, LedgerResult> recorded(String sessionId) {

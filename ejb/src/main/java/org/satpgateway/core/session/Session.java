@@ -150,6 +150,11 @@ public record Session(
     }
 
     /** The last message this gateway sent that still waits for an answer, or null. */
+    /** True when one of this side's ledger actions is submitted and the ledger has not made it final yet. */
+    public boolean awaitsLedger() {
+        return ledger.values().stream().anyMatch(l -> l.phase() == LedgerState.Phase.SUBMITTED);
+    }
+
     public String pendingWire() {
         if (status == Status.ROLLING_BACK) {
             return rollbackWire;

@@ -85,6 +85,16 @@ public final class SessionLog {
                 codec.canonicalJson(Map.of("errorCode", failed.errorCode(), "reason", failed.reason())));
     }
 
+    /**
+     * The ledger took the action and will make it final later: what finds it again. Keyed by the reference, so that
+     * a resubmission (after a reorganisation dropped the first) gets an entry of its own.
+     */
+    LogEntry ledgerSubmitted(Session s, LedgerResult.Pending pending, Instant now) {
+        return entry(s, s.lastSequence() + 1, pending.action().wireName() + "@"
+                + Hashes.sha256Hex(pending.reference()).substring(0, 16), Operation.EXEC, now,
+                codec.canonicalJson(Map.of("reference", pending.reference())));
+    }
+
     LogEntry alert(Session s, String reason, Instant now) {
         return entry(s, s.lastSequence(), ALERT + "@" + Hashes.sha256Hex(reason + s.entryCount()).substring(0, 16),
                 Operation.FAIL, now, codec.canonicalJson(Map.of("reason", reason)));
@@ -155,6 +165,7 @@ public final class SessionLog {
                     b.status = Status.ROLLING_BACK;
                 }
             }
+            case EXEC -> b.ledger.put(action, LedgerState.submitted((String) data.get("reference")));
             case DONE -> b.ledger.put(action, LedgerState.done((String) data.get("receipt"), (String) data.get("proof")));
             case FAIL -> b.ledger.put(action, LedgerState.failed((String) data.get("errorCode"), (String) data.get("reason")));
             default -> throw new LogCorruptedException("ledger entry with operation " + e.operation());

@@ -109,8 +109,10 @@ public abstract class SessionMachine {
      * commits on its own, so a step that acted on it and then failed to commit (a crash, say) leaves the action done
      * and the log silent. Every action the ledger reports and the log does not know as ended is logged here (its
      * intent, when missing, and its result), so that every decision that follows (deadline, rollback, recovery,
-     * abort) rests on what the ledger really did. Nothing else happens: the input that follows decides. Only actions
-     * the ledger did are taken; one it refused changed nothing there.
+     * abort) rests on what the ledger really did. An action the ledger took and has not made final yet (a chain
+     * waiting for confirmations) is logged as submitted: it has started, and a rollback undoes it. Nothing else
+     * happens: the input that follows decides. Only actions the ledger did or took are taken; one it refused changed
+     * nothing there.
      *
      * @param recorded the ledger's results for this session's actions, by action (absent: the ledger never acted)
      */
@@ -124,8 +126,18 @@ public abstract class SessionMachine {
             Optional<LedgerState> logged = st.session.ledger(action);
             // A refused action changed nothing on the ledger: it counts as not done, and the state machine meets the
             // refusal again (and reacts to it) when it performs the action, which returns the stored result.
-            if (!(result instanceof LedgerResult.Done)
-                    || (logged.isPresent() && logged.get().phase() != LedgerState.Phase.INITIATED)) {
+            if (result == null || result instanceof LedgerResult.Failed
+                    || (logged.isPresent() && !logged.get().isOpen())) {
+                continue;
+            }
+            if (result instanceof LedgerResult.Pending pending) {
+                // submitted, perhaps in effect already, not final: the action has started, whatever the log says
+                if (logged.isEmpty() || logged.get().phase() == LedgerState.Phase.INITIATED) {
+                    if (logged.isEmpty()) {
+                        st.append(log.ledgerInit(st.session, action, now));
+                    }
+                    st.append(log.ledgerSubmitted(st.session, pending, now));
+                }
                 continue;
             }
             if (logged.isEmpty()) {
@@ -142,10 +154,19 @@ public abstract class SessionMachine {
         if (state.isEmpty()) {
             return rejected(SatpError.OUT_OF_SEQUENCE, "no " + result.action().wireName() + " was asked for");
         }
-        if (state.get().isDone()) {
+        if (!state.get().isOpen()) {
             return new Transition.Accepted(s, List.of());
         }
         Step st = new Step(s, now);
+        if (result instanceof LedgerResult.Pending pending) {
+            // taken, not final: log what finds it again (once per submission) and ask again after the poll delay;
+            // nothing waits meanwhile, and the session's timer brings the next ask
+            if (state.get().phase() != LedgerState.Phase.SUBMITTED || !pending.reference().equals(state.get().reference())) {
+                st.append(log.ledgerSubmitted(s, pending, now));
+            }
+            st.effects.add(new Effect.ArmTimeout(now.plus(policy.ledgerPoll()), 0));
+            return st.accepted();
+        }
         st.append(log.ledgerResult(s, result, now));
         if (result instanceof LedgerResult.Failed failed) {
             onLedgerFailure(st, failed);
@@ -170,6 +191,16 @@ public abstract class SessionMachine {
             if (!st.entries.isEmpty() || !st.effects.isEmpty()) {
                 return st.accepted();
             }
+        }
+        if (s.awaitsLedger()) {
+            // the timer is the ledger poll: ask the ledger again (performing a submitted action asks; it never acts
+            // twice); its answer carries the session on (onLedgerResult)
+            for (LedgerAction action : LedgerAction.values()) {
+                if (s.ledger(action).filter(l -> l.phase() == LedgerState.Phase.SUBMITTED).isPresent()) {
+                    st.effects.add(new Effect.PerformLedgerAction(request(s, action)));
+                }
+            }
+            return st.accepted();
         }
         String pending = s.pendingWire();
         if (pending != null && attempt >= s.proposal().maxRetries()) {
@@ -386,7 +417,7 @@ public abstract class SessionMachine {
         if (state.isEmpty()) {
             st.append(log.ledgerInit(s, action, st.now));
             st.effects.add(new Effect.PerformLedgerAction(request(s, action)));
-        } else if (state.get().phase() == LedgerState.Phase.INITIATED) {
+        } else if (state.get().isOpen()) {
             st.effects.add(new Effect.PerformLedgerAction(request(s, action)));
         } else if (state.get().isDone()) {
             st.send(message.apply(claim(state.get())));
@@ -401,7 +432,7 @@ public abstract class SessionMachine {
             st.effects.add(new Effect.PerformLedgerAction(request(st.session, action)));
             return false;
         }
-        if (state.get().phase() == LedgerState.Phase.INITIATED) {
+        if (state.get().isOpen()) {
             st.effects.add(new Effect.PerformLedgerAction(request(st.session, action)));
             return false;
         }

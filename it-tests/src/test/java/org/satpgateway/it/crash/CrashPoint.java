@@ -26,7 +26,8 @@ record CrashPoint(String name, String gateway, String target, String condition, 
     static final String ARM = "org.jboss.byteman.satp.crash";
 
     static final String APPEND = "CLASS org.satpgateway.ejb.log.JpaLogStore\nMETHOD append\n";
-    static final String LEDGER = "CLASS org.satpgateway.ledger.ReferenceLedger\nMETHOD perform\n";
+    /** Any ledger connector's perform, through the ledger port: the crash points hold whichever connector runs. */
+    static final String LEDGER = "INTERFACE ^org.satpgateway.core.ledger.LedgerConnector\nMETHOD perform\n";
     static final String ENQUEUE = "CLASS org.satpgateway.ejb.messaging.JmsChannel\nMETHOD toPeer\n";
     static final String DELIVER = "CLASS org.satpgateway.ejb.messaging.PeerHttpChannel\nMETHOD deliver\n";
     static final String INTAKE = "CLASS org.satpgateway.ejb.messaging.PeerIntake\nMETHOD accept\n";
