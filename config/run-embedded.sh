@@ -4,7 +4,11 @@
 # prints its progress step by step and the final balances on both ledgers, and stops everything.
 #   config/run-embedded.sh            one transfer, then stop
 #   config/run-embedded.sh --stay     leave the gateways running (prints the URLs); Ctrl-C stops everything
-# Needs only a JDK 17 and Maven. The work folder is target/embedded (recreated on every run).
+#   config/run-embedded.sh --ledger evm [--block-ms 1000]
+#                                     each gateway on its own EVM chain (a Hardhat node, config/evm) instead of the
+#                                     reference ledger; needs Node.js and npm (the first run installs config/evm)
+# Needs only a JDK 17 and Maven (and Node.js for --ledger evm). The work folder is target/embedded (recreated on
+# every run).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"

@@ -55,7 +55,7 @@ public final class BenchmarkMain {
 
     /** The command line. */
     record Settings(boolean postgres, List<Integer> levels, Duration levelLength, Duration warmup, int recoveryBatch,
-            String crash, Path out, List<String> javaOptions, boolean profile) {
+            String crash, Path out, List<String> javaOptions, boolean profile, String ledger, long blockMs) {
 
         static Settings parse(String[] args) {
             boolean postgres = false;
@@ -67,6 +67,8 @@ public final class BenchmarkMain {
             Path out = Path.of("target", "benchmark");
             List<String> javaOptions = Embedded.defaultJvmOptions();
             boolean profile = false;
+            String ledger = "reference";
+            long blockMs = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--postgres" -> postgres = true;
@@ -78,6 +80,8 @@ public final class BenchmarkMain {
                     case "--out" -> out = Path.of(args[++i]);
                     case "--java-opts" -> javaOptions = List.of(args[++i].trim().split("\\s+"));
                     case "--profile" -> profile = true;
+                    case "--ledger" -> ledger = args[++i];
+                    case "--block-ms" -> blockMs = Long.parseLong(args[++i]);
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         System.exit(0);
@@ -91,13 +95,18 @@ public final class BenchmarkMain {
             if (!crash.equals("G1") && !crash.equals("G2")) {
                 throw new IllegalArgumentException("--crash takes G1 or G2, not " + crash);
             }
-            return new Settings(postgres, levels, length, warmup, batch, crash, out, javaOptions, profile);
+            if (!ledger.equals("reference") && !ledger.equals("evm")) {
+                throw new IllegalArgumentException("--ledger takes reference or evm, not " + ledger);
+            }
+            return new Settings(postgres, levels, length, warmup, batch, crash, out, javaOptions, profile, ledger, blockMs);
         }
     }
 
     static final String USAGE = """
             usage: config/benchmark.sh [options]
               --postgres          both gateways' logs in one PostgreSQL server (default: H2 files)
+              --ledger evm        each gateway on its own EVM chain (a Hardhat node) instead of the reference ledger
+              --block-ms 0        with --ledger evm: a block per transaction (0), or a block every n ms
               --levels 1,8,32,128 transfers in flight at each level
               --seconds 20        length of each level
               --warmup 20         seconds of warm-up at 8 in flight before the levels
@@ -134,6 +143,9 @@ public final class BenchmarkMain {
         Files.createDirectories(work);
         List<String> jvm = new ArrayList<>(s.javaOptions());
         Embedded.Options o = Embedded.Options.freePorts(work).withJvmOptions(jvm);
+        if (s.ledger().equals("evm")) {
+            o = o.withEvmLedgers(Embedded.Evm.freePorts(s.blockMs(), 1));
+        }
         Postgres pg = null;
         if (s.postgres()) {
             System.out.println("starting PostgreSQL for both logs ...");
@@ -155,7 +167,9 @@ public final class BenchmarkMain {
                 }
             }
             System.out.println("starting two brokers and two gateways (" + (database != null ? "PostgreSQL" : "H2")
-                    + " logs; gateway JVM options " + String.join(" ", jvm) + ") ...");
+                    + " logs; " + (s.ledger().equals("evm") ? "EVM chains, " + (s.blockMs() == 0 ? "a block per transaction"
+                    : "a block every " + s.blockMs() + " ms") : "reference ledgers") + "; gateway JVM options "
+                    + String.join(" ", jvm) + ") ...");
             Duration up = embedded.start(Duration.ofMinutes(5));
             System.out.printf("both gateways ready in %.1f s%n", up.toMillis() / 1000.0);
             try (JobEventListener events = new JobEventListener(embedded.broker1())) {
@@ -172,6 +186,8 @@ public final class BenchmarkMain {
         report.put("machine", Map.of("cpus", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
         report.put("log", pg != null ? "postgresql" : "h2");
+        report.put("ledger", settings.ledger().equals("evm") ? "evm" + (settings.blockMs() == 0 ? " (automine)"
+                : " (a block every " + settings.blockMs() + " ms)") : "reference");
         report.put("gatewayJavaOptions", String.join(" ", settings.javaOptions()));
         report.put("startupSeconds", startup.toMillis() / 1000.0);
         report.put("levelSeconds", settings.levelLength().toSeconds());
@@ -670,8 +686,9 @@ public final class BenchmarkMain {
     @SuppressWarnings("unchecked")
     static String table(Map<String, Object> report) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "SATP gateway benchmark, %s log, %s CPUs, Java %s, gateway JVM options: %s%n",
-                report.get("log"), ((Map<String, Object>) report.get("machine")).get("cpus"),
+        b.append(String.format(Locale.ROOT, "SATP gateway benchmark, %s log, %s ledgers, %s CPUs, Java %s, gateway JVM"
+                + " options: %s%n", report.get("log"), report.getOrDefault("ledger", "reference"),
+                ((Map<String, Object>) report.get("machine")).get("cpus"),
                 ((Map<String, Object>) report.get("machine")).get("java"), report.get("gatewayJavaOptions")));
         b.append(String.format(Locale.ROOT, "both gateways ready %.1f s after launch; levels of %s s after a warm-up%n",
                 report.get("startupSeconds"), report.get("levelSeconds")));

@@ -23,32 +23,71 @@ public final class Embedded implements AutoCloseable {
     /** What to start, and where. */
     public record Options(Path workDir, int g1Http, int g2Http, int g1Peer, int g2Peer, int g1Broker, int g2Broker,
             List<String> jvmOptions, Map<String, String> g1Settings, Map<String, String> g2Settings,
-            List<String> extraArgs) {
+            List<String> extraArgs, Evm evm) {
 
         /** Fixed, documented ports for a person to use. */
         public static Options standard(Path workDir) {
             return new Options(workDir, 18081, 18082, 18441, 18442, 61617, 61618, defaultJvmOptions(), Map.of(), Map.of(),
-                    List.of());
+                    List.of(), null);
         }
 
         /** Free ports (tests). */
         public static Options freePorts(Path workDir) throws IOException {
             return new Options(workDir, freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
-                    defaultJvmOptions(), Map.of(), Map.of(), List.of());
+                    defaultJvmOptions(), Map.of(), Map.of(), List.of(), null);
         }
 
         public Options withSettings(Map<String, String> g1, Map<String, String> g2) {
-            return new Options(workDir, g1Http, g2Http, g1Peer, g2Peer, g1Broker, g2Broker, jvmOptions, g1, g2, extraArgs);
+            return new Options(workDir, g1Http, g2Http, g1Peer, g2Peer, g1Broker, g2Broker, jvmOptions, g1, g2, extraArgs,
+                    evm);
         }
 
         public Options withJvmOptions(List<String> options) {
             return new Options(workDir, g1Http, g2Http, g1Peer, g2Peer, g1Broker, g2Broker, options, g1Settings,
-                    g2Settings, extraArgs);
+                    g2Settings, extraArgs, evm);
         }
 
         public Options withExtraArgs(List<String> args) {
             return new Options(workDir, g1Http, g2Http, g1Peer, g2Peer, g1Broker, g2Broker, jvmOptions, g1Settings,
-                    g2Settings, args);
+                    g2Settings, args, evm);
+        }
+
+        /** Both gateways on EVM ledgers: one Hardhat node per ledger, instead of the reference ledgers. */
+        public Options withEvmLedgers(Evm chains) {
+            return new Options(workDir, g1Http, g2Http, g1Peer, g2Peer, g1Broker, g2Broker, jvmOptions, g1Settings,
+                    g2Settings, extraArgs, chains);
+        }
+    }
+
+    /**
+     * Two EVM chains for the two ledgers (ledger-one on chain {@link #CHAIN_ONE}, ledger-two on chain
+     * {@link #CHAIN_TWO}), each a Hardhat node on its port; {@code intervalMs} 0 mines a block per transaction, else a
+     * block every {@code intervalMs}; an action counts as done after {@code confirmations} blocks. Each gateway signs
+     * with a development account of its chain and operates the {@code AssetCustody} contract it deployed there.
+     *
+     * @param ledgers which gateways run on a chain: "both", or "G2" (G1 keeps the reference ledger)
+     */
+    public record Evm(int port1, int port2, long intervalMs, int confirmations, String ledgers) {
+        public static final long CHAIN_ONE = 1001;
+        public static final long CHAIN_TWO = 1002;
+        /** The development account a gateway signs with (account 0 is left to people trying things). */
+        static final int GATEWAY_ACCOUNT = 1;
+
+        public static Evm standard() {
+            return new Evm(18545, 18546, 0, 1, "both");
+        }
+
+        public static Evm freePorts(long intervalMs, int confirmations) throws IOException {
+            return new Evm(freePort(), freePort(), intervalMs, confirmations, "both");
+        }
+
+        /** Only G2 on a chain: a transfer from the reference ledger to an EVM ledger. */
+        public Evm onlyG2() {
+            return new Evm(port1, port2, intervalMs, confirmations, "G2");
+        }
+
+        boolean g1OnChain() {
+            return ledgers.equals("both");
         }
     }
 
@@ -64,6 +103,8 @@ public final class Embedded implements AutoCloseable {
     private final BrokerNode b2;
     private final GatewayNode g1;
     private final GatewayNode g2;
+    private final HardhatNode chain1;
+    private final HardhatNode chain2;
 
     public Embedded(Layout layout, Options o) {
         this.options = o;
@@ -82,6 +123,43 @@ public final class Embedded implements AutoCloseable {
         g2.accessToken(launcherToken("gateway-two", "bank-two")).logDatabasePassword(secrets(w.resolve("g2")).getProperty("log-database"));
         g1.brokerCredentials(b1.credentials("gateway"));
         g2.brokerCredentials(b2.credentials("gateway"));
+        Evm evm = o.evm();
+        chain1 = evm == null || !evm.g1OnChain() ? null
+                : HardhatNode.of(layout, w.resolve("g1").resolve("hardhat.log"), evm.port1(), Evm.CHAIN_ONE, evm.intervalMs());
+        chain2 = evm == null ? null
+                : HardhatNode.of(layout, w.resolve("g2").resolve("hardhat.log"), evm.port2(), Evm.CHAIN_TWO, evm.intervalMs());
+    }
+
+    /** G1's EVM chain; null when G1 runs on the reference ledger. */
+    public HardhatNode chain1() {
+        return chain1;
+    }
+
+    /** G2's EVM chain; null when G2 runs on the reference ledger. */
+    public HardhatNode chain2() {
+        return chain2;
+    }
+
+    /**
+     * Starts the EVM chains (if any) and deploys each gateway's {@code AssetCustody} contract with the account it signs
+     * with, then points the gateway at it. A chain lives in its node's memory, so it is made once per Embedded.
+     */
+    private void startChains() throws IOException, InterruptedException {
+        for (HardhatNode node : java.util.Arrays.asList(chain1, chain2)) {
+            if (node == null || node.alive()) {
+                continue;
+            }
+            node.start();
+            String key = node.accountKey(Evm.GATEWAY_ACCOUNT);
+            String contract = org.satpgateway.ledger.evm.AssetCustodyDeployer.deploy(node.url(), node.chainId(), key);
+            GatewayNode g = node == chain1 ? g1 : g2;
+            g.setting("gateway.ledger.kind", "evm")
+                    .setting("gateway.ledger.url", node.url())
+                    .setting("gateway.ledger.chain-id", Long.toString(node.chainId()))
+                    .setting("gateway.ledger.account-key", key)
+                    .setting("gateway.ledger.contract", contract)
+                    .setting("gateway.ledger.confirmations", Integer.toString(options.evm().confirmations()));
+        }
     }
 
     /**
@@ -243,6 +321,7 @@ public final class Embedded implements AutoCloseable {
     /** Starts both brokers, then both gateways, and waits until both answer; returns the gateways' start-up time. */
     public Duration start(Duration timeout) throws IOException, InterruptedException {
         provision();
+        startChains();
         b1.start();
         b2.start();
         long t0 = System.nanoTime();
@@ -306,6 +385,12 @@ public final class Embedded implements AutoCloseable {
     /** Every process, for memory figures: name to pid. */
     public Map<String, Long> pids() {
         Map<String, Long> m = new LinkedHashMap<>();
+        if (chain1 != null && chain1.alive()) {
+            m.put("chain G1", chain1.pid());
+        }
+        if (chain2 != null && chain2.alive()) {
+            m.put("chain G2", chain2.pid());
+        }
         m.put("broker G1", b1.pid());
         m.put("broker G2", b2.pid());
         if (g1.alive()) {
@@ -317,12 +402,18 @@ public final class Embedded implements AutoCloseable {
         return m;
     }
 
-    /** Stops the gateways, then the brokers. */
+    /** Stops the gateways, then the brokers and the chains. */
     @Override
     public void close() {
         List<RuntimeException> failures = new ArrayList<>();
         List<AutoCloseable> all = new ArrayList<>(backups.keySet());
         all.addAll(List.of(g1, g2, b1, b2));
+        if (chain1 != null) {
+            all.add(chain1);
+        }
+        if (chain2 != null) {
+            all.add(chain2);
+        }
         for (AutoCloseable c : all) {
             try {
                 c.close();

@@ -27,12 +27,21 @@ public final class EmbeddedMain {
     public static void main(String[] args) throws Exception {
         boolean stay = false;
         Path work = Path.of("target", "embedded");
+        String ledger = "reference";
+        long blockMs = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--stay" -> stay = true;
                 case "--work" -> work = Path.of(args[++i]);
+                case "--ledger" -> ledger = args[++i];
+                case "--block-ms" -> blockMs = Long.parseLong(args[++i]);
                 case "-h", "--help" -> {
-                    System.out.println("usage: config/run-embedded.sh [--stay] [--work DIR]");
+                    System.out.println("usage: config/run-embedded.sh [--stay] [--work DIR] [--ledger reference|evm]"
+                            + " [--block-ms MS]");
+                    System.out.println("  --ledger evm   each gateway on its own EVM chain (a Hardhat node) instead of"
+                            + " the reference ledger");
+                    System.out.println("  --block-ms MS  with --ledger evm: a block every MS ms instead of one per"
+                            + " transaction");
                     return;
                 }
                 default -> {
@@ -41,9 +50,19 @@ public final class EmbeddedMain {
                 }
             }
         }
+        if (!ledger.equals("reference") && !ledger.equals("evm")) {
+            System.err.println("--ledger is reference or evm, not " + ledger);
+            System.exit(2);
+        }
         Layout layout = Layout.ofRunningJar().check();
         Folders.deleteTree(work);
-        Embedded embedded = new Embedded(layout, Embedded.Options.standard(work));
+        Embedded.Options options = Embedded.Options.standard(work);
+        if (ledger.equals("evm")) {
+            Embedded.Evm chains = Embedded.Evm.standard();
+            options = options.withEvmLedgers(new Embedded.Evm(chains.port1(), chains.port2(), blockMs,
+                    chains.confirmations(), chains.ledgers()));
+        }
+        Embedded embedded = new Embedded(layout, options);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             System.out.println("stopping the gateways and brokers ...");
@@ -53,11 +72,21 @@ public final class EmbeddedMain {
         Runtime.getRuntime().addShutdownHook(hook);
 
         System.out.println("work folder " + work.toAbsolutePath() + " (logs: g1/gateway.log, g2/gateway.log, g*/broker.log)");
-        System.out.println("starting two Artemis brokers and two gateways on Payara Micro ...");
+        System.out.println(ledger.equals("evm")
+                ? "starting two EVM chains (Hardhat nodes, " + (blockMs == 0 ? "a block per transaction" : "a block every "
+                        + blockMs + " ms") + "), two Artemis brokers and two gateways on Payara Micro ..."
+                : "starting two Artemis brokers and two gateways on Payara Micro ...");
         Duration startup = embedded.start(Duration.ofMinutes(5));
         GatewayClient g1 = Embedded.client(embedded.g1());
         GatewayClient g2 = Embedded.client(embedded.g2());
         System.out.printf("both gateways up in %.1f s: G1 %s  G2 %s%n", startup.toMillis() / 1000.0, g1.base(), g2.base());
+        for (HardhatNode chain : java.util.Arrays.asList(embedded.chain1(), embedded.chain2())) {
+            if (chain != null) {
+                GatewayNode g = chain == embedded.chain1() ? embedded.g1() : embedded.g2();
+                System.out.printf("%s's ledger: EVM chain %d at %s, contract AssetCustody at %s%n", g.name(),
+                        chain.chainId(), chain.url(), g.settings().get("gateway.ledger.contract"));
+            }
+        }
 
         String asset = "bond-" + UUID.randomUUID().toString().substring(0, 8);
         long amount = 1_000_000;
