@@ -204,6 +204,15 @@ public final class ReferenceLedger implements LedgerConnector {
     private LedgerResult act(Connection c, LedgerRequest r) throws SQLException {
         String sid = r.sessionId();
         Optional<AssetView> found = find(c, r.assetId(), true);
+        // an undo recorded first refuses the action it undoes when that comes later, so that a late lock or create
+        // never brings back what a rollback undid
+        if (r.action() == LedgerAction.LOCK && (stored(c, LedgerAction.UNLOCK.key(sid)).isPresent()
+                || stored(c, LedgerAction.EXTINGUISH.key(sid)).isPresent())) {
+            return failed(c, r, SatpError.LEDGER_FAILURE, "session " + sid + " already undid its lock of " + r.assetId());
+        }
+        if (r.action() == LedgerAction.CREATE && stored(c, LedgerAction.EXTINGUISH.key(sid)).isPresent()) {
+            return failed(c, r, SatpError.LEDGER_FAILURE, "session " + sid + " already destroyed what it would create");
+        }
         switch (r.action()) {
             case LOCK -> {
                 if (found.isEmpty()) {

@@ -149,6 +149,22 @@ class ReferenceLedgerTest {
     }
 
     @Test
+    void anUndoRecordedFirstRefusesTheLateActionItUndoes() {
+        ReferenceLedger source = ledger("ledger-one");
+        ReferenceLedger target = ledger("ledger-two");
+        source.issue(BOND, "alice", 500);
+        assertInstanceOf(LedgerResult.Done.class, source.perform(req(LedgerAction.UNLOCK, "late", "alice")));
+        LedgerResult.Failed lock = assertInstanceOf(LedgerResult.Failed.class,
+                source.perform(req(LedgerAction.LOCK, "late", "alice")));
+        assertEquals("err_0.2.8", lock.errorCode());
+        assertEquals(AssetState.FREE, source.asset(BOND).orElseThrow().state(), "the late lock changed nothing");
+        assertInstanceOf(LedgerResult.Done.class, target.perform(req(LedgerAction.EXTINGUISH, "late", "gateway-two")));
+        assertInstanceOf(LedgerResult.Failed.class, target.perform(req(LedgerAction.CREATE, "late", "gateway-two")));
+        assertTrue(target.asset(BOND).isEmpty(), "the late mint made nothing");
+        assertEquals(500, source.totalSupply() + target.totalSupply());
+    }
+
+    @Test
     void aBurnWithoutThisSessionsLockIsRefused() {
         ReferenceLedger source = ledger("ledger-one");
         source.issue(BOND, "alice", 500);

@@ -166,6 +166,11 @@ public final class HardhatNode implements AutoCloseable {
         return keys.get(n);
     }
 
+    /** True while the node's process runs. */
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     public long pid() {
         return process.pid();
     }

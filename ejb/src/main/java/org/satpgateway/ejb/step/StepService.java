@@ -359,7 +359,11 @@ public class StepService {
             }
             Map<LedgerAction, LedgerResult> recorded = gateway.ledgerConnector().recorded(s.sessionId());
             Session after = carry(s, gateway.machine(role).reconcile(s, recorded, now));
-            if (after.entryCount() > s.entryCount()) {
+            // an action the log knew as submitted and the ledger now holds as final is the slow ledger's normal way;
+            // one the log knew only as intended, or not at all, is a step that acted and did not commit
+            boolean unknown = recorded.keySet().stream().anyMatch(action -> s.ledger(action)
+                    .map(l -> l.phase() == org.satpgateway.core.session.LedgerState.Phase.INITIATED).orElse(true));
+            if (unknown && after.entryCount() > s.entryCount()) {
                 LOG.warning(() -> "session " + s.sessionId() + ": the ledger holds " + recorded.keySet()
                         + "; the log did not know all of it (a step that acted and did not commit), and now does");
             }

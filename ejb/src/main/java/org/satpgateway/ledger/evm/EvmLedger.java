@@ -173,7 +173,17 @@ public final class EvmLedger implements LedgerConnector {
             if (kept.isPresent()) {
                 return kept;
             }
-            return fromChain(idempotencyKey, null).filter(LedgerResult::isFinal);
+            Optional<LedgerResult> onChain = fromChain(idempotencyKey, null);
+            if (onChain.isPresent()) {
+                return onChain;
+            }
+            // sent and not mined (or dropped by the node and not sent again yet): the action has started all the same
+            Optional<TxJournal.Tx> sent = journal.latest(idempotencyKey);
+            if (sent.isPresent()) {
+                String action = idempotencyKey.substring(idempotencyKey.lastIndexOf(':') + 1);
+                return Optional.of(new LedgerResult.Pending(LedgerAction.fromWireName(action), sent.get().reference()));
+            }
+            return Optional.empty();
         });
     }
 

@@ -310,8 +310,9 @@ class EvmLedgerIT {
         source.issue(BOND, "alice", 500);
         LedgerResult.Pending first = assertInstanceOf(LedgerResult.Pending.class, source.perform(req(LedgerAction.LOCK, "s", "alice")));
         assertTrue(first.reference().matches("0x[0-9a-f]{64}:\\d+"), first.reference());
-        assertTrue(source.query(LedgerAction.LOCK.key("s")).isEmpty(), "query answers only final results");
-        assertEquals(Map.of(), source.recorded("s"));
+        assertEquals(first, source.query(LedgerAction.LOCK.key("s")).orElseThrow(),
+                "a submitted action that is not final is known as pending: it has started");
+        assertEquals(Map.of(LedgerAction.LOCK, first), source.recorded("s"));
         auto.rpc("evm_mine", "[]");
         assertEquals(first, source.perform(req(LedgerAction.LOCK, "s", "alice")), "two blocks: still pending");
         auto.rpc("evm_mine", "[]");
