@@ -15,8 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.satpgateway.ejb.access.Roles;
-import org.satpgateway.ejb.messaging.PeerHttpChannel;
-import org.satpgateway.ejb.messaging.StepFailures;
+import org.satpgateway.ejb.failure.StepFailures;
+import org.satpgateway.ejb.outbound.PeerHttpChannel;
 
 /**
  * Operators' view of what went wrong: {@code GET /api/v1/admin/step-failures} lists failed deliveries (rolled back

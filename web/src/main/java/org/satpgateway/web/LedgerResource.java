@@ -17,11 +17,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.satpgateway.core.ledger.LedgerConnector;
 import org.satpgateway.core.message.TransferInitClaim;
 import org.satpgateway.ejb.access.Roles;
-import org.satpgateway.ejb.config.GatewayContext;
-import org.satpgateway.ejb.job.StrictJsonMapper;
-import org.satpgateway.core.ledger.LedgerConnector;
+import org.satpgateway.ejb.config.GatewayConfig;
+import org.satpgateway.ejb.intake.StrictJsonMapper;
+import org.satpgateway.ejb.ledger.GatewayLedger;
 
 /**
  * The ledger's query interface, through the ledger port whatever the connector, so that people and tests can check
@@ -39,22 +40,25 @@ public class LedgerResource {
     private jakarta.ws.rs.core.SecurityContext caller;
 
     @EJB
-    private GatewayContext gateway;
+    private GatewayConfig config;
+
+    @EJB
+    private GatewayLedger gatewayLedger;
 
     @GET
     @Path("assets/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response asset(@PathParam("id") String id) {
-        return gateway.ledgerConnector().asset(id)
+        return gatewayLedger.connector().asset(id)
                 .map(a -> Response.ok(Problems.json(a)).build())
-                .orElseGet(() -> Problems.of(404, "Unknown asset", "no asset " + id + " on " + gateway.settings().networkId()));
+                .orElseGet(() -> Problems.of(404, "Unknown asset", "no asset " + id + " on " + config.settings().networkId()));
     }
 
     @GET
     @Path("assets/{id}/history")
     @Produces(MediaType.APPLICATION_JSON)
     public Response history(@PathParam("id") String id) {
-        return Response.ok(Problems.json(gateway.ledgerConnector().history(id))).build();
+        return Response.ok(Problems.json(gatewayLedger.connector().history(id))).build();
     }
 
     @GET
@@ -62,8 +66,8 @@ public class LedgerResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response supply() {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("network", gateway.settings().networkId());
-        body.put("totalSupply", gateway.ledgerConnector().totalSupply());
+        body.put("network", config.settings().networkId());
+        body.put("totalSupply", gatewayLedger.connector().totalSupply());
         return Response.ok(Problems.json(body)).build();
     }
 
@@ -73,7 +77,7 @@ public class LedgerResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response issue(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
-        if (!gateway.settings().ledgerIssuing()) {
+        if (!config.settings().ledgerIssuing()) {
             return Problems.of(403, "Issuing disabled", "this gateway's ledger does not issue assets (gateway.ledger.issuing)");
         }
         StrictJson.Body read = StrictJson.read(contentType, body, MAX_ISSUE_BYTES);
@@ -94,7 +98,7 @@ public class LedgerResource {
         if (n.amount() == null || n.amount() <= 0 || n.amount() > TransferInitClaim.MAX_AMOUNT) {
             return Problems.of(422, "Invalid asset", "amount must be an integer from 1 to " + TransferInitClaim.MAX_AMOUNT);
         }
-        LedgerConnector ledger = gateway.ledgerConnector();
+        LedgerConnector ledger = gatewayLedger.connector();
         if (ledger.asset(n.assetId()).isPresent()) {
             return Problems.of(409, "Asset exists", "asset " + n.assetId() + " already exists");
         }
@@ -104,7 +108,7 @@ public class LedgerResource {
         ledger.issue(n.assetId(), n.owner(), n.amount());
         // the audit trail: who issued what (the ledger's own record names no caller)
         AUDIT.info(() -> caller.getUserPrincipal().getName() + " issued " + n.assetId() + " (" + n.amount() + " units) to "
-                + n.owner() + " on " + gateway.settings().networkId());
+                + n.owner() + " on " + config.settings().networkId());
         return Response.status(201).entity(Problems.json(ledger.asset(n.assetId()).orElseThrow())).build();
     }
 

@@ -19,8 +19,8 @@ import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.crypto.Certificates;
-import org.satpgateway.ejb.config.GatewayContext;
-import org.satpgateway.ejb.messaging.PeerIntake;
+import org.satpgateway.ejb.door.PeerIntake;
+import org.satpgateway.ejb.identity.GatewayIdentity;
 
 /**
  * {@code POST /satp/v1/messages}: the one endpoint peer gateways call, over mutual TLS 1.3 on the peer listener
@@ -42,7 +42,7 @@ public class SatpMessageResource {
     private PeerIntake intake;
 
     @EJB
-    private GatewayContext gateway;
+    private GatewayIdentity identity;
 
     @Context
     private HttpServletRequest request;
@@ -56,7 +56,7 @@ public class SatpMessageResource {
                     "peer messages are taken only over mutual TLS, on the gateway's peer port")))
                     .header("Connection", "close").build();
         }
-        Optional<String> pending = gateway.identityPending();
+        Optional<String> pending = identity.identityPending();
         if (pending.isPresent()) {
             // the answers would be signed with a key the counterpart cannot check yet: come back later
             return Response.fromResponse(Problems.of(503, "Not ready", pending.get())).header("Retry-After", "10").build();

@@ -26,9 +26,9 @@ import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.ejb.access.AccessTokens;
 import org.satpgateway.ejb.access.Roles;
-import org.satpgateway.ejb.job.JobIntake;
-import org.satpgateway.ejb.job.TransferJob;
-import org.satpgateway.ejb.job.TransferQueries;
+import org.satpgateway.ejb.intake.JobIntake;
+import org.satpgateway.ejb.intake.TransferJob;
+import org.satpgateway.ejb.intake.TransferQueries;
 import org.satpgateway.ejb.step.StepService;
 
 /**

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.satpgateway.ejb.config.PkiFiles;
-import org.satpgateway.ejb.messaging.PeerTls;
+import org.satpgateway.ejb.outbound.PeerTls;
 
 /**
  * A client of a gateway's peer endpoint that presents a gateway's TLS certificate, as a counterpart gateway does:

@@ -4,6 +4,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -18,7 +19,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.satpgateway.ejb.config.GatewayContext;
+import org.satpgateway.ejb.config.GatewayConfig;
 import org.satpgateway.ejb.config.GatewaySettings;
 
 /**
@@ -30,6 +31,7 @@ import org.satpgateway.ejb.config.GatewaySettings;
  */
 @Singleton
 @Startup
+@DependsOn("GatewayConfig")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class LeaseKeeper {
     private static final Logger LOG = Logger.getLogger(LeaseKeeper.class.getName());
@@ -37,7 +39,7 @@ public class LeaseKeeper {
     public static final int FENCED_EXIT = 3;
 
     @EJB
-    private GatewayContext gateway;
+    private GatewayConfig config;
 
     @Resource(lookup = "jdbc/satpLog")
     private DataSource log;
@@ -50,7 +52,7 @@ public class LeaseKeeper {
 
     @PostConstruct
     void start() {
-        lease = gateway.settings().lease().orElse(null);
+        lease = config.settings().lease().orElse(null);
         if (lease == null) {
             return;
         }

@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,17 +38,20 @@ import org.satpgateway.core.session.RecoveryPlanner;
 import org.satpgateway.core.session.Role;
 import org.satpgateway.core.session.Session;
 import org.satpgateway.core.session.SessionMachine;
+import org.satpgateway.core.session.TransferOrder;
 import org.satpgateway.core.session.Transition;
-import org.satpgateway.ejb.config.GatewayContext;
-import org.satpgateway.ejb.job.JobEntity;
-import org.satpgateway.ejb.job.JobEvents;
-import org.satpgateway.ejb.job.TransferJob;
+import org.satpgateway.ejb.config.GatewayConfig;
+import org.satpgateway.ejb.identity.GatewayIdentity;
 import org.satpgateway.ejb.lease.LeaseKeeper;
+import org.satpgateway.ejb.ledger.GatewayLedger;
+import org.satpgateway.ejb.log.JobEntity;
 import org.satpgateway.ejb.log.JpaLogStore;
 import org.satpgateway.ejb.log.PeerKeyEntity;
 import org.satpgateway.ejb.log.RejectedMessageEntity;
 import org.satpgateway.ejb.log.SessionEntity;
-import org.satpgateway.ejb.messaging.JmsChannel;
+import org.satpgateway.ejb.outbound.JmsChannel;
+import org.satpgateway.ejb.outbound.JobEvents;
+import org.satpgateway.ejb.protocol.GatewayProtocol;
 
 /**
  * Runs one protocol step in the caller's transaction: the consumed message (MDB), the log entries, the session's
@@ -65,7 +69,19 @@ public class StepService {
     private EntityManager em;
 
     @EJB
-    private GatewayContext gateway;
+    private GatewayConfig config;
+
+    @EJB
+    private GatewayIdentity identity;
+
+    @EJB
+    private GatewayProtocol protocol;
+
+    @EJB
+    private GatewayLedger ledger;
+
+    @EJB
+    private SessionCache sessionCache;
 
     @EJB
     private JmsChannel jms;
@@ -75,6 +91,23 @@ public class StepService {
 
     @EJB
     private LeaseKeeper lease;
+
+    /** A back-office job as a step opens its session with it (the intake's parsed and checked job JSON). */
+    public interface Job {
+        String transferContextId();
+
+        String digitalAssetId();
+
+        String originator();
+
+        Long amount();
+
+        /** The order the client state machine takes for this job. */
+        TransferOrder toOrder(String sessionId, TransferOrder.Counterpart counterpart, int maxRetries, Duration defaultDeadline);
+
+        /** The job as JSON (stored with the job). */
+        String toJson();
+    }
 
     /** The outcome of a job submission. */
     public sealed interface Submission {
@@ -100,7 +133,7 @@ public class StepService {
      * A back-office job: opens a client session and sends the transfer proposal. {@code submittedBy} is the caller's
      * authenticated name (null when the channel authenticated nobody).
      */
-    public Submission submit(TransferJob job, String channel, String submittedBy) {
+    public Submission submit(Job job, String channel, String submittedBy) {
         lease.fence(em);
         Optional<JobEntity> earlier = jobByContext(job.transferContextId());
         if (earlier.isPresent()) {
@@ -112,7 +145,7 @@ public class StepService {
         }
         Optional<Rejection> transferable;
         try {
-            transferable = gateway.ledgerConnector().transferable(job.digitalAssetId(), job.originator(), job.amount());
+            transferable = ledger.connector().transferable(job.digitalAssetId(), job.originator(), job.amount());
         } catch (RuntimeException ledgerDown) {
             // only a first check: a ledger that cannot answer now does not refuse the job; its lock step waits for it
             LOG.fine(() -> "the ledger could not check job " + job.transferContextId() + " at intake: " + ledgerDown);
@@ -121,12 +154,12 @@ public class StepService {
         if (transferable.isPresent()) {
             return new Submission.Refused(transferable.get());
         }
-        Instant now = gateway.clock().instant();
+        Instant now = config.clock().instant();
         String sessionId = UUID.randomUUID().toString();
         Transition t;
         try {
-            t = gateway.client().start(job.toOrder(sessionId, gateway.counterpart(), gateway.settings().maxRetries(),
-                    gateway.settings().defaultDeadline()), now);
+            t = protocol.client().start(job.toOrder(sessionId, identity.counterpart(), config.settings().maxRetries(),
+                    config.settings().defaultDeadline()), now);
         } catch (IllegalStateException | IllegalArgumentException | NullPointerException e) {
             return new Submission.Refused(Rejection.of(SatpError.MALFORMED_MESSAGE, String.valueOf(e.getMessage())));
         }
@@ -141,8 +174,8 @@ public class StepService {
     /** A signed message from the counterpart, taken from the inbound queue. */
     public void receive(String wire) {
         lease.fence(em);
-        Instant now = gateway.clock().instant();
-        Decoded d = gateway.codec().decode(wire.getBytes(StandardCharsets.UTF_8));
+        Instant now = config.clock().instant();
+        Decoded d = protocol.codec().decode(wire.getBytes(StandardCharsets.UTF_8));
         if (d instanceof Decoded.Refused refused) {
             keepRejected(null, refused.rejection(), wire, now);
             return;
@@ -155,16 +188,16 @@ public class StepService {
         MessageType type = msg.type();
         if (s == null) {
             if (type == MessageType.RECOVER) {
-                send(gateway.planner(Role.SERVER).sessionNotFound(in, now));
+                send(protocol.planner(Role.SERVER).sessionNotFound(in, now));
                 return;
             }
-            Transition t = gateway.server().open(in, now);
-            answerRefusal(t, in, gateway.server(), wire, now);
+            Transition t = protocol.server().open(in, now);
+            answerRefusal(t, in, protocol.server(), wire, now);
             new Run(Role.SERVER, now).carryStep(sessionId, null, null, t);
             return;
         }
-        SessionMachine machine = gateway.machine(s.role());
-        RecoveryPlanner planner = gateway.planner(s.role());
+        SessionMachine machine = protocol.machine(s.role());
+        RecoveryPlanner planner = protocol.planner(s.role());
         Run run = new Run(s.role(), now);
         Session current = run.reconcile(s);
         Transition t = switch (type) {
@@ -197,8 +230,8 @@ public class StepService {
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void unprocessable(String wire, String reason) {
         lease.fence(em);
-        Instant now = gateway.clock().instant();
-        Decoded d = gateway.codec().decode(wire.getBytes(StandardCharsets.UTF_8));
+        Instant now = config.clock().instant();
+        Decoded d = protocol.codec().decode(wire.getBytes(StandardCharsets.UTF_8));
         if (!(d instanceof Decoded.Message in)) {
             return; // a message the codec refuses is answered by its step, which does not fail on it
         }
@@ -210,7 +243,7 @@ public class StepService {
         keepRejected(msg.common().sessionId(), Rejection.of(SatpError.UNPROCESSABLE,
                 kept.length() > 1000 ? kept.substring(0, 1000) : kept), wire, now);
         if (msg.type() != MessageType.ERROR) {
-            send(gateway.server().errorFor(in, Rejection.of(SatpError.UNPROCESSABLE, "the step of this message failed"
+            send(protocol.server().errorFor(in, Rejection.of(SatpError.UNPROCESSABLE, "the step of this message failed"
                     + " on every delivery for a reason that retrying does not cure; nothing changed (incident "
                     + incident + ")"), now));
         }
@@ -228,22 +261,22 @@ public class StepService {
         String newId = PublicKeys.parse(r.newIdentityPublicKey()).map(PublicKeys.Key::keyId).orElseThrow();
         boolean fresh = em.find(PeerKeyEntity.class, newId) == null;
         if (fresh) {
-            em.persist(new PeerKeyEntity(newId, peerId, gateway.codec().canonicalJson(r.newIdentityPublicKey()),
+            em.persist(new PeerKeyEntity(newId, peerId, protocol.codec().canonicalJson(r.newIdentityPublicKey()),
                     r.certificate(), false, now.toEpochMilli(), s.sessionId()));
         }
         if (old != null && !old.equals(r.newIdentityPublicKey())) {
             String oldId = PublicKeys.parse(old).map(PublicKeys.Key::keyId).orElseThrow();
             PeerKeyEntity known = em.find(PeerKeyEntity.class, oldId);
-            Optional<String> cert = gateway.peerCertificates().certificateOf(old).map(Certificates::toPem);
+            Optional<String> cert = identity.peerCertificates().certificateOf(old).map(Certificates::toPem);
             if (known == null && cert.isPresent()) {
-                em.persist(new PeerKeyEntity(oldId, peerId, gateway.codec().canonicalJson(old), cert.get(), true,
+                em.persist(new PeerKeyEntity(oldId, peerId, protocol.codec().canonicalJson(old), cert.get(), true,
                         now.toEpochMilli(), s.sessionId()));
             } else if (known != null && !known.retired()) {
                 known.retire(now.toEpochMilli());
             }
         }
         afterCommit(() -> {
-            gateway.peerCertificates().accept(peerId, old, r);
+            identity.peerCertificates().accept(peerId, old, r);
             if (fresh) {
                 LOG.warning(() -> "counterpart " + peerId + " signs with the new key " + newId + " from now on"
                         + (r.isBackup() ? " (a backup took over)" : " (it lost its key pair)") + "; the old key is retired");
@@ -273,14 +306,14 @@ public class StepService {
         if (!s.status().terminal()) {
             return;
         }
-        Instant now = gateway.clock().instant();
-        new Run(s.role(), now).carryStep(sessionId, s, s, gateway.planner(s.role()).announce(s, reason, now));
+        Instant now = config.clock().instant();
+        new Run(s.role(), now).carryStep(sessionId, s, s, protocol.planner(s.role()).announce(s, reason, now));
     }
 
     /** The session's timer fired: resend, redo, recover or roll back, as the state machine decides. */
     public void timeout(String sessionId) {
         lease.fence(em);
-        Instant now = gateway.clock().instant();
+        Instant now = config.clock().instant();
         JpaLogStore store = store();
         Optional<org.satpgateway.ejb.log.SessionEntity> index = store.lock(sessionId);
         if (index.isEmpty() || index.get().timeoutAtMillis() == null || index.get().timeoutAtMillis() > now.toEpochMilli()) {
@@ -291,13 +324,13 @@ public class StepService {
         Session s = load(store, index.get());
         Run run = new Run(s.role(), now);
         Session current = run.reconcile(s);
-        run.carryStep(sessionId, s, current, gateway.machine(s.role()).onTimeout(current, attempt, now));
+        run.carryStep(sessionId, s, current, protocol.machine(s.role()).onTimeout(current, attempt, now));
     }
 
     /** Starts crash recovery of an unfinished session with its counterpart. */
     public void recover(String sessionId, String reason) {
         lease.fence(em);
-        Instant now = gateway.clock().instant();
+        Instant now = config.clock().instant();
         JpaLogStore store = store();
         Optional<SessionEntity> index = store.lock(sessionId);
         if (index.isEmpty()) {
@@ -309,12 +342,12 @@ public class StepService {
         }
         Run run = new Run(s.role(), now);
         Session current = run.reconcile(s);
-        run.carryStep(sessionId, s, current, gateway.planner(s.role()).start(current, reason, 1, now));
+        run.carryStep(sessionId, s, current, protocol.planner(s.role()).start(current, reason, 1, now));
     }
 
     /** Sessions whose timer is due now. */
     public List<String> dueSessions(int limit) {
-        return store().due(gateway.clock().instant(), limit);
+        return store().due(config.clock().instant(), limit);
     }
 
     /** Sessions whose log does not end them. */
@@ -357,8 +390,8 @@ public class StepService {
             if (s.status().terminal() || !s.mayHaveActed()) {
                 return s;
             }
-            Map<LedgerAction, LedgerResult> recorded = gateway.ledgerConnector().recorded(s.sessionId());
-            Session after = carry(s, gateway.machine(role).reconcile(s, recorded, now));
+            Map<LedgerAction, LedgerResult> recorded = ledger.connector().recorded(s.sessionId());
+            Session after = carry(s, protocol.machine(role).reconcile(s, recorded, now));
             // an action the log knew as submitted and the ledger now holds as final is the slow ledger's normal way;
             // one the log knew only as intended, or not at all, is a step that acted and did not commit
             boolean unknown = recorded.keySet().stream().anyMatch(action -> s.ledger(action)
@@ -374,7 +407,7 @@ public class StepService {
             if (!(t instanceof Transition.Accepted a)) {
                 return before;
             }
-            SessionMachine machine = gateway.machine(role);
+            SessionMachine machine = protocol.machine(role);
             Session s = a.session();
             List<LedgerResult> results = new ArrayList<>();
             Effect.StartRecovery recovery = null;
@@ -388,7 +421,7 @@ public class StepService {
                 } else if (e instanceof Effect.Send send) {
                     send(send.message());
                 } else if (e instanceof Effect.PerformLedgerAction p) {
-                    results.add(gateway.ledgerConnector().perform(p.request()));
+                    results.add(ledger.connector().perform(p.request()));
                 } else if (e instanceof Effect.ArmTimeout timer) {
                     store.arm(s.sessionId(), timer.at(), timer.attempt());
                 } else if (e instanceof Effect.CancelTimeout) {
@@ -408,7 +441,7 @@ public class StepService {
                 s = carry(s, machine.onLedgerResult(s, r, now));
             }
             if (recovery != null && !s.status().terminal()) {
-                s = carry(s, gateway.planner(role).start(s, recovery.reason(), recovery.attempt(), now));
+                s = carry(s, protocol.planner(role).start(s, recovery.reason(), recovery.attempt(), now));
             }
             return s;
         }
@@ -418,8 +451,8 @@ public class StepService {
 
     /** The session as its log rebuilds it; {@code index} is its index row, locked by this step. */
     private Session load(JpaLogStore store, SessionEntity index) {
-        Session cached = gateway.replayCache().get(index.sessionId(), index.lastPosition());
-        return cached != null ? cached : gateway.sessionLog().replay(store.read(index.sessionId()));
+        Session cached = sessionCache.replayCache().get(index.sessionId(), index.lastPosition());
+        return cached != null ? cached : protocol.sessionLog().replay(store.read(index.sessionId()));
     }
 
     /**
@@ -432,7 +465,7 @@ public class StepService {
         if (appended.isEmpty() || appended.stream().anyMatch(e -> !e.sessionId().equals(sessionId))) {
             return;
         }
-        ReplayCache<Session> cache = gateway.replayCache();
+        ReplayCache<Session> cache = sessionCache.replayCache();
         long position = store.position(sessionId);
         long expected = (before == null ? 0 : before.entryCount()) + appended.size();
         if (after == null || !after.sessionId().equals(sessionId) || after.entryCount() != expected
@@ -481,6 +514,6 @@ public class StepService {
     }
 
     private JpaLogStore store() {
-        return new JpaLogStore(em, gateway.clock());
+        return new JpaLogStore(em, config.clock());
     }
 }

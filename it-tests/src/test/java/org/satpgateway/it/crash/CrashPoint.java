@@ -28,15 +28,15 @@ record CrashPoint(String name, String gateway, String target, String condition, 
     static final String APPEND = "CLASS org.satpgateway.ejb.log.JpaLogStore\nMETHOD append\n";
     /** Any ledger connector's perform, through the ledger port: the crash points hold whichever connector runs. */
     static final String LEDGER = "INTERFACE ^org.satpgateway.core.ledger.LedgerConnector\nMETHOD perform\n";
-    static final String ENQUEUE = "CLASS org.satpgateway.ejb.messaging.JmsChannel\nMETHOD toPeer\n";
-    static final String DELIVER = "CLASS org.satpgateway.ejb.messaging.PeerHttpChannel\nMETHOD deliver\n";
-    static final String INTAKE = "CLASS org.satpgateway.ejb.messaging.PeerIntake\nMETHOD accept\n";
+    static final String ENQUEUE = "CLASS org.satpgateway.ejb.outbound.JmsChannel\nMETHOD toPeer\n";
+    static final String DELIVER = "CLASS org.satpgateway.ejb.outbound.PeerHttpChannel\nMETHOD deliver\n";
+    static final String INTAKE = "CLASS org.satpgateway.ejb.door.PeerIntake\nMETHOD accept\n";
     /** A log database's XA commit of a two-phase transaction: the branches are prepared, the decision is made. */
     static final List<String> XA_COMMIT = List.of(
             "CLASS org.h2.jdbcx.JdbcXAConnection\nMETHOD commit\nAT ENTRY\n",
             "CLASS org.postgresql.xa.PGXAConnection\nMETHOD commit\nAT ENTRY\n");
     static final String QUEUED = "CLASS org.satpgateway.web.SatpMessageResource\nMETHOD receive\n"
-            + "AFTER INVOKE org.satpgateway.ejb.messaging.PeerIntake.accept\n";
+            + "AFTER INVOKE org.satpgateway.ejb.door.PeerIntake.accept\n";
 
     /** The rule this point arms first: its own, or for a scenario another point's. */
     String armed() {
