@@ -295,6 +295,15 @@ class EvmLedgerIT {
             for (Future<LedgerResult> f : pool.invokeAll(calls)) {
                 results.add(f.get());
             }
+            // a repeat that ran while its twin's transaction was not mined yet may answer pending: asked again, it
+            // answers what its twin answered (the gateway itself never performs one key twice at once)
+            for (int i = 0; i < results.size(); i++) {
+                String s = List.of("x" + round, "y" + round, "x" + round, "y" + round).get(i);
+                for (int ask = 0; ask < 50 && results.get(i) instanceof LedgerResult.Pending; ask++) {
+                    Thread.sleep(100);
+                    results.set(i, source.perform(new LedgerRequest(LedgerAction.LOCK, s, asset, 500, "alice")));
+                }
+            }
             assertEquals(results.get(0), results.get(2), "round " + round);
             assertEquals(results.get(1), results.get(3), "round " + round);
             assertEquals(1, results.stream().limit(2).filter(LedgerResult.Done.class::isInstance).count(), "round " + round);
