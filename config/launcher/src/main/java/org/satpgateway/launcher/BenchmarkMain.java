@@ -135,6 +135,8 @@ public final class BenchmarkMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // the EVM client's logging facade has no binding here: its start-up notice is noise
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         Settings s = Settings.parse(args);
         Layout layout = Layout.ofRunningJar().check();
         Path out = s.out().toAbsolutePath();

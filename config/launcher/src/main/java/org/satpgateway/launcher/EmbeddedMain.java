@@ -25,6 +25,8 @@ public final class EmbeddedMain {
     private EmbeddedMain() {}
 
     public static void main(String[] args) throws Exception {
+        // the EVM client's logging facade has no binding here: its start-up notice is noise
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         boolean stay = false;
         Path work = Path.of("target", "embedded");
         String ledger = "reference";
@@ -95,7 +97,7 @@ public final class EmbeddedMain {
             throw new IllegalStateException("issuing the asset failed: " + issued.body());
         }
         System.out.printf("issued %s (%d units) to %s on ledger-one%n", asset, amount, ASSET_OWNER);
-        balances(g1, g2, asset);
+        balances(embedded, g1, g2, asset);
 
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("transferContextId", "demo-" + UUID.randomUUID());
@@ -117,7 +119,7 @@ public final class EmbeddedMain {
         JsonNode end1 = follow(g1, g2, id, t0, Duration.ofMinutes(3));
         System.out.printf("transfer %s on G1, %s on G2, in %d ms (job submitted to both sides ended)%n",
                 end1.path("g1").asText(), end1.path("g2").asText(), (System.nanoTime() - t0) / 1_000_000);
-        balances(g1, g2, asset);
+        balances(embedded, g1, g2, asset);
         System.out.println("memory (RSS):");
         embedded.pids().forEach((name, pid) -> System.out.printf("   %-11s pid %-7d %5d MiB%n", name, pid, Processes.rssMiB(pid)));
 
@@ -190,11 +192,16 @@ public final class EmbeddedMain {
         return state != null && Set.of("COMPLETED", "ROLLED_BACK", "ABORTED", "REJECTED").contains(state);
     }
 
-    private static void balances(GatewayClient g1, GatewayClient g2, String asset) throws IOException {
-        System.out.println("   ledger-one: " + g1.asset(asset).map(EmbeddedMain::describe).orElse("no such asset")
-                + "; total supply " + g1.totalSupply());
-        System.out.println("   ledger-two: " + g2.asset(asset).map(EmbeddedMain::describe).orElse("no such asset")
-                + "; total supply " + g2.totalSupply());
+    private static void balances(Embedded embedded, GatewayClient g1, GatewayClient g2, String asset) throws IOException {
+        System.out.println("   " + ledgerName("ledger-one", embedded.chain1()) + ": "
+                + g1.asset(asset).map(EmbeddedMain::describe).orElse("no such asset") + "; total supply " + g1.totalSupply());
+        System.out.println("   " + ledgerName("ledger-two", embedded.chain2()) + ": "
+                + g2.asset(asset).map(EmbeddedMain::describe).orElse("no such asset") + "; total supply " + g2.totalSupply());
+    }
+
+    /** The ledger's name, and its chain when it is one: what its contract on that chain says, through the gateway. */
+    private static String ledgerName(String network, HardhatNode chain) {
+        return chain == null ? network : network + " (EVM chain " + chain.chainId() + ")";
     }
 
     private static String describe(JsonNode a) {

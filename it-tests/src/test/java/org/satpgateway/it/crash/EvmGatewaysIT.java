@@ -52,11 +52,18 @@ class EvmGatewaysIT {
     private final Map<String, Integer> agentPorts = new HashMap<>();
     private final List<String> summary = new ArrayList<>();
 
-    /** The connector's crash points, on either side: any connector's perform, through the ledger port. */
+    /**
+     * The connector's crash points, on either side. {@code mvn verify} runs one of each kind, one on each side
+     * ({@code -Dsatp.evm.crash.set=ci}, the default); {@code -Dsatp.evm.crash.set=all} runs all four.
+     */
     static Stream<CrashPoint> points() {
-        return Stream.of(
+        List<CrashPoint> all = List.of(
                 submitted("G1", "LOCK"), done("G1", "EXTINGUISH"),
                 submitted("G2", "CREATE"), done("G2", "ASSIGN"));
+        if (System.getProperty("satp.evm.crash.set", "ci").equals("all")) {
+            return all.stream();
+        }
+        return Stream.of(all.get(0), all.get(3));
     }
 
     private static CrashPoint submitted(String side, String action) {
