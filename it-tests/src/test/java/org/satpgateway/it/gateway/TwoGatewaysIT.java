@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.satpgateway.it.support.SharedGateways;
 import org.satpgateway.launcher.Embedded;
 import org.satpgateway.launcher.GatewayClient;
@@ -47,6 +48,7 @@ import org.satpgateway.launcher.PeerClient;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(SharedGateways.class)
+@ResourceLock(SharedGateways.LOCK)
 class TwoGatewaysIT {
     static final ObjectMapper JSON = new ObjectMapper();
 

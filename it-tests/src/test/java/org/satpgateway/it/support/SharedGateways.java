@@ -19,6 +19,12 @@ import org.satpgateway.launcher.Processes;
  */
 @SharedPairs.Kind
 public final class SharedGateways implements ParameterResolver {
+    /**
+     * The lock of the classes that use this pair: they run one after another, while classes with processes of their own
+     * run beside them (it-tests runs test classes two at a time).
+     */
+    public static final String LOCK = "shared-gateways";
+
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
