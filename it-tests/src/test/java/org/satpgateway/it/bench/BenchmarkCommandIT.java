@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.satpgateway.launcher.BenchmarkMain;
 
 /**
- * The benchmark command ({@code config/benchmark.sh}) in miniature, so that it keeps working: two short levels and a
- * recovery run of five transfers. It checks the shape and honesty of the report, not speed: every transfer it
+ * The benchmark command ({@code config/benchmark.sh --ledger evm}) in miniature, so that it keeps working: two short
+ * levels (1 and 32 transfers in flight, each gateway sending every transaction of its chain through one account) and
+ * a recovery run of five transfers. It checks the shape and honesty of the report, not speed: every transfer it
  * counts ended on both sides, and after the kill -9 nothing was lost or duplicated.
  */
 class BenchmarkCommandIT {
@@ -23,8 +24,8 @@ class BenchmarkCommandIT {
     void theBenchmarkRunsAndReportsEveryFigure() throws Exception {
         Path out = Path.of(System.getProperty("satp.work", "target/it")).resolve("benchmark-" + System.nanoTime())
                 .toAbsolutePath();
-        BenchmarkMain.main(new String[] {"--out", out.toString(), "--levels", "1,4", "--seconds", "4", "--warmup", "3",
-                "--recovery", "5"});
+        BenchmarkMain.main(new String[] {"--out", out.toString(), "--ledger", "evm", "--levels", "1,32", "--seconds", "4",
+                "--warmup", "3", "--recovery", "5"});
 
         Path json;
         try (Stream<Path> files = Files.list(out)) {
@@ -35,6 +36,7 @@ class BenchmarkCommandIT {
         assertTrue(Files.exists(Path.of(json.toString().replace(".json", ".txt"))), "and its text table");
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         assertEquals("h2", r.path("log").asText());
+        assertEquals("evm (automine)", r.path("ledger").asText());
         assertEquals(2, r.path("levels").size());
         for (JsonNode level : r.path("levels")) {
             assertTrue(level.path("transfers").asInt() > 0, "transfers at " + level.path("inFlight"));
@@ -53,5 +55,12 @@ class BenchmarkCommandIT {
             ended += n.asLong();
         }
         assertEquals(5, ended, "every transfer of the recovery run ended on both sides");
+        // 32 transfers in flight through one account on each chain: the nodes refused no transaction for its nonce
+        for (String gateway : List.of("g1", "g2")) {
+            String log = Files.readString(out.resolve("work").resolve(gateway).resolve("gateway.log"))
+                    .toLowerCase(java.util.Locale.ROOT);
+            assertTrue(!log.contains("nonce too low") && !log.contains("replacement transaction"),
+                    gateway + " met no nonce error and replaced no transaction");
+        }
     }
 }

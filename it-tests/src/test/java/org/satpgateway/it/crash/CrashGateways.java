@@ -25,12 +25,6 @@ import org.satpgateway.launcher.PostgresLog;
  */
 @SharedPairs.Kind
 final class CrashGateways implements ParameterResolver {
-    /**
-     * The lock of the classes that use this pair: they run one after another, while classes with processes of their own
-     * run beside them (it-tests runs test classes two at a time).
-     */
-    public static final String LOCK = "crash-gateways";
-
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.jboss.byteman.agent.submit.ScriptText;
 import org.jboss.byteman.agent.submit.Submit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +42,6 @@ import org.satpgateway.launcher.GatewayNode;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(CrashGateways.class)
-@ResourceLock(CrashGateways.LOCK)
 class CrashMatrixIT {
     private CrashGateways.Pair pair;
     private Embedded embedded;

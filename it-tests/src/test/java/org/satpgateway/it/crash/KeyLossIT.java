@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.codec.MessageSigner;
 import org.satpgateway.core.crypto.Certificates;
@@ -43,7 +42,6 @@ import org.satpgateway.launcher.PeerClient;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(CrashGateways.class)
-@ResourceLock(CrashGateways.LOCK)
 class KeyLossIT {
     private static final String POINT = "G2-after-CREATE";
     private static final String G1_POINT = "G1-after-LOCK";

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.parallel.Isolated;
 import org.satpgateway.ejb.lease.LeaseTable;
 import org.satpgateway.launcher.Postgres;
 
@@ -30,7 +29,6 @@ import org.satpgateway.launcher.Postgres;
  * for a lapsed lease, the holder's renewals, and the fencing of a holder whose lease was taken.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Isolated("its assertions time the lease: nothing else runs beside it")
 class GatewayLeaseIT {
     private static final Duration LAPSE = Duration.ofMillis(1500);
 

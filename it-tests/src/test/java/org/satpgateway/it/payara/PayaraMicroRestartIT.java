@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.satpgateway.it.support.SharedGateways;
 import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
@@ -26,7 +25,6 @@ import org.satpgateway.launcher.GatewayNode;
  * the H2 file the killed gateway left. On the pair the test classes share ({@link SharedGateways}).
  */
 @ExtendWith(SharedGateways.class)
-@ResourceLock(SharedGateways.LOCK)
 class PayaraMicroRestartIT {
 
     @Test

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.satpgateway.it.support.SharedGateways;
 import org.satpgateway.it.support.Transfers;
 import org.satpgateway.launcher.Embedded;
@@ -32,7 +31,6 @@ import org.satpgateway.launcher.IdentityProvider;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(SharedGateways.class)
-@ResourceLock(SharedGateways.LOCK)
 class AccessIT {
     private Embedded embedded;
     private IdentityProvider idp;

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.satpgateway.ejb.config.PkiFiles;
 import org.satpgateway.it.support.SharedGateways;
 import org.satpgateway.it.support.Transfers;
@@ -44,7 +43,6 @@ import org.satpgateway.launcher.PeerClient;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(SharedGateways.class)
-@ResourceLock(SharedGateways.LOCK)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MutualTlsIT {
     private static final String MESSAGE = "{\"hello\":\"world\"}";

@@ -10,8 +10,8 @@ import org.satpgateway.launcher.Layout;
 import org.satpgateway.launcher.Processes;
 
 /**
- * One pair of gateways started the way the one command starts them (two brokers, two Payara Micro processes, H2 logs,
- * reference ledgers), shared by the test classes that do not need a pair of their own: a class says
+ * One pair of gateways started the way the one command starts them (two brokers, two Payara Micro processes, H2 logs),
+ * G1 on the reference ledger and G2 on an EVM chain (a Hardhat node, {@code --ledger evm}), shared by the test classes that do not need a pair of their own: a class says
  * {@code @ExtendWith(SharedGateways.class)} and takes an {@link Embedded} parameter in its {@code @BeforeAll}. The
  * pair starts with the first class that asks for it and stops after the last class that uses it ({@link SharedPairs}).
  * A class that kills one of its gateways launches it again and waits until it is ready before it returns; each test
@@ -19,12 +19,6 @@ import org.satpgateway.launcher.Processes;
  */
 @SharedPairs.Kind
 public final class SharedGateways implements ParameterResolver {
-    /**
-     * The lock of the classes that use this pair: they run one after another, while classes with processes of their own
-     * run beside them (it-tests runs test classes two at a time).
-     */
-    public static final String LOCK = "shared-gateways";
-
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -42,8 +36,12 @@ public final class SharedGateways implements ParameterResolver {
             Path work = Path.of(System.getProperty("satp.work", "target/it")).resolve("shared-" + System.nanoTime());
             Embedded embedded = null;
             try {
+                // G1 on the reference ledger, G2 on an EVM chain (a block every 250 ms): every transfer of the classes
+                // that share this pair goes from one connector to the other
                 embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
-                        Embedded.Options.freePorts(work));
+                        Embedded.Options.freePorts(work)
+                                .withSettings(java.util.Map.of(), java.util.Map.of("gateway.ledger.poll-ms", "200"))
+                                .withEvmLedgers(Embedded.Evm.freePorts(250, 1).onlyG2()));
                 Duration up = embedded.start(Duration.ofMinutes(4));
                 System.out.printf("[shared-gateways] both up in %d ms (%s)%n", up.toMillis(), work);
                 return new Pair(embedded);
