@@ -162,13 +162,13 @@ record CrashPoint(String name, String gateway, String target, String condition, 
 
     /**
      * The fixed subset CI runs: both sides' ledger actions (G1's lock left done and uncommitted runs on a chain in
-     * {@code EvmGatewaysIT}, G1-LOCK-sent-receipt-not-logged), a message queued but unanswered, the rollback past the
+     * {@code EvmGatewaysIT}, G1-LOCK-sent-receipt-not-logged), the rollback past the
      * deadline, the burn unknown to the log past the deadline, both down at once, a crash during recovery, and a
      * branch left in doubt. G2's halt after the mint opens two of them (past the deadline, and the crash during
      * recovery), so it does not run alone here. Every point runs with {@code -Dsatp.crash.set=all}.
      */
     static final List<String> CI = List.of(
-            "G1-queued-commit-ready-msg", "G2-after-CREATE-down-past-deadline",
+            "G2-after-CREATE-down-past-deadline",
             "G1-after-EXTINGUISH-down-past-deadline", "both-after-EXTINGUISH", "G2-between-prepare-and-commit",
             "G2-after-CREATE-then-G1-during-recovery");
 }

@@ -137,13 +137,13 @@ class EvmGatewaysIT {
     }
 
     /**
-     * With {@code -Dsatp.evm.crash.set=all}; {@code mvn verify} drives 32 in flight through one account per chain in
-     * {@code BenchmarkCommandIT} (automine) instead, to keep the suite's time.
+     * With {@code -Dsatp.evm.crash.set=all}; {@code mvn verify} runs 32 in flight through one account on real nodes in
+     * {@code EvmLedgerIT} (the connector alone), to keep the suite's time.
      */
     @Test
     void thirtyTwoTransfersAtOnceThroughOneAccountPerGateway() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("satp.evm.crash.set", "ci").equals("all"),
-                "runs with -Dsatp.evm.crash.set=all; BenchmarkCommandIT runs 32 in flight in mvn verify");
+                "runs with -Dsatp.evm.crash.set=all; EvmLedgerIT runs 32 in flight in mvn verify");
         long supply;
         int n = 32;
         ExecutorService pool = Executors.newFixedThreadPool(n);
