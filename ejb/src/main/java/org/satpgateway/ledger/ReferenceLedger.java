@@ -152,16 +152,7 @@ public final class ReferenceLedger implements LedgerConnector {
 
     @Override
     public Optional<Rejection> transferable(String assetId, String owner, long amount) {
-        Optional<AssetView> a = asset(assetId);
-        if (a.isEmpty() || !a.get().owner().equals(owner) || a.get().amount() != amount) {
-            return Optional.of(Rejection.of(SatpError.ASSET_NOT_FOUND, "no asset " + assetId + " of " + amount
-                    + " held by " + owner + " on " + network));
-        }
-        if (a.get().state() != AssetView.AssetState.FREE) {
-            return Optional.of(Rejection.of(SatpError.ASSET_ALREADY_LOCKED, "asset " + assetId + " is "
-                    + a.get().state().name().toLowerCase(java.util.Locale.ROOT) + " on " + network));
-        }
-        return Optional.empty();
+        return AssetView.refusal(asset(assetId), assetId, owner, amount, network);
     }
 
     /** Every action on an asset, oldest first, as the signed records the ledger keeps. */

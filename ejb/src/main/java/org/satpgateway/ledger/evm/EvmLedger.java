@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.satpgateway.core.Rejection;
-import org.satpgateway.core.SatpError;
 import org.satpgateway.core.codec.MessageCodec;
 import org.satpgateway.core.crypto.GatewayKeyPair;
 import org.satpgateway.core.crypto.Jws;
@@ -207,16 +206,7 @@ public final class EvmLedger implements LedgerConnector {
 
     @Override
     public Optional<Rejection> transferable(String assetId, String owner, long amount) {
-        Optional<AssetView> a = asset(assetId);
-        if (a.isEmpty() || !a.get().owner().equals(owner) || a.get().amount() != amount) {
-            return Optional.of(Rejection.of(SatpError.ASSET_NOT_FOUND, "no asset " + assetId + " of " + amount
-                    + " held by " + owner + " on " + network));
-        }
-        if (a.get().state() != AssetView.AssetState.FREE) {
-            return Optional.of(Rejection.of(SatpError.ASSET_ALREADY_LOCKED, "asset " + assetId + " is "
-                    + a.get().state().name().toLowerCase(Locale.ROOT) + " on " + network));
-        }
-        return Optional.empty();
+        return AssetView.refusal(asset(assetId), assetId, owner, amount, network);
     }
 
     /** Every action done on an asset, oldest first, from the contract's events. */
