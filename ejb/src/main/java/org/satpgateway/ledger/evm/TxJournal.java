@@ -54,8 +54,9 @@ final class TxJournal implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + dir, e);
         }
-        this.pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("journal").toAbsolutePath()
-                + ";WRITE_DELAY=0", "evm", "");
+        // WRITE_DELAY=0: a journaled transaction is on disk before it is broadcast, also across a kill -9
+        String url = String.format("jdbc:h2:file:%s;WRITE_DELAY=0", dir.resolve("journal").toAbsolutePath());
+        this.pool = JdbcConnectionPool.create(url, "evm", "");
         this.pool.setMaxConnections(16);
         this.chainId = chainId;
         this.account = account.toLowerCase(java.util.Locale.ROOT);

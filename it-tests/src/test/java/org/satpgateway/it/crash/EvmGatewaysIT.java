@@ -227,10 +227,14 @@ class EvmGatewaysIT {
         chain.pause();
         long pausedAt = System.nanoTime();
         try {
-            Thread.sleep(30_000);
-            JsonNode during = g2.transfer(id).orElse(null);
-            assertTrue(during == null || !Transfers.ended(during.path("state").asText()),
-                    () -> "the transfer cannot end while G2's chain hangs: " + during);
+            // the chain hangs for 30 s; all that time the transfer waits and cannot end on G2
+            long resumeAt = pausedAt + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < resumeAt) {
+                JsonNode during = g2.transfer(id).orElse(null);
+                assertTrue(during == null || !Transfers.ended(during.path("state").asText()),
+                        () -> "the transfer cannot end while G2's chain hangs: " + during);
+                Thread.sleep(Math.max(1, Math.min(1000, (resumeAt - System.nanoTime()) / 1_000_000)));
+            }
         } finally {
             chain.resume();
         }
