@@ -403,7 +403,7 @@ public final class BenchmarkMain {
             for (int i = 0; i < count; i++) {
                 issued.add(pool.submit(() -> {
                     String asset = "bench-" + runId + "-" + assets.incrementAndGet();
-                    GatewayClient.Answer a = g1.issue(asset, ALICE, AMOUNT);
+                    GatewayClient.Answer a = g1.issueRetrying(asset, ALICE, AMOUNT, Duration.ofSeconds(60));
                     if (a.status() != 201) {
                         throw new IllegalStateException("issuing " + asset + " answered " + a.status() + " " + a.body());
                     }

@@ -92,7 +92,7 @@ public final class EmbeddedMain {
 
         String asset = "bond-" + UUID.randomUUID().toString().substring(0, 8);
         long amount = 1_000_000;
-        GatewayClient.Answer issued = g1.issue(asset, ASSET_OWNER, amount);
+        GatewayClient.Answer issued = g1.issueRetrying(asset, ASSET_OWNER, amount, Duration.ofSeconds(60));
         if (!issued.ok()) {
             throw new IllegalStateException("issuing the asset failed: " + issued.body());
         }

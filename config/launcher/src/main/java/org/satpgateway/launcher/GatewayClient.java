@@ -47,7 +47,11 @@ public final class GatewayClient {
     }
 
     /** An HTTP answer: status and JSON body (null when empty). */
-    public record Answer(int status, JsonNode body, String location) {
+    public record Answer(int status, JsonNode body, String location, int retryAfterSeconds) {
+        public Answer(int status, JsonNode body, String location) {
+            this(status, body, location, 0);
+        }
+
         public boolean ok() {
             return status / 100 == 2;
         }
@@ -93,6 +97,36 @@ public final class GatewayClient {
     /** {@code POST /api/v1/ledger/assets}: issues an asset on the gateway's reference ledger. */
     public Answer issue(String assetId, String owner, long amount) throws IOException {
         return post("api/v1/ledger/assets", Map.of("assetId", assetId, "owner", owner, "amount", amount));
+    }
+
+    /**
+     * Issues an asset the way a patient caller does: a 503 (the ledger busy or down) is asked again after its
+     * Retry-After, for up to {@code patience}; a 409 on a later attempt is the earlier attempt's asset when the ledger
+     * shows it with this owner and amount, and then answers as 201 with that asset.
+     */
+    public Answer issueRetrying(String assetId, String owner, long amount, Duration patience) throws IOException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        boolean retried = false;
+        while (true) {
+            Answer a = issue(assetId, owner, amount);
+            if (retried && a.status() == 409) {
+                Optional<JsonNode> held = asset(assetId);
+                if (held.isPresent() && owner.equals(held.get().path("owner").asText())
+                        && held.get().path("amount").asLong() == amount) {
+                    return new Answer(201, held.get(), null);
+                }
+            }
+            if (a.status() != 503 || System.nanoTime() > deadline) {
+                return a;
+            }
+            retried = true;
+            try {
+                Thread.sleep(1000L * Math.max(1, Math.min(10, a.retryAfterSeconds())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
     }
 
     /** {@code GET /api/v1/ledger/assets/{id}}; empty when the ledger has no such asset. */
@@ -142,7 +176,8 @@ public final class GatewayClient {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode body = r.body() == null || r.body().isBlank() ? null : parse(r.body());
-            return new Answer(r.statusCode(), body, r.headers().firstValue("Location").orElse(null));
+            int retryAfter = r.headers().firstValue("Retry-After").filter(v -> v.matches("\\d{1,4}")).map(Integer::parseInt).orElse(0);
+            return new Answer(r.statusCode(), body, r.headers().firstValue("Location").orElse(null), retryAfter);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -203,7 +203,9 @@ public final class GatewayNode implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Processes.java());
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-jar", layout.payaraMicro().toString(), "--nocluster",
+        // no data grid: a gateway shares nothing through Hazelcast (sessions are owned through the log's lease), and
+        // starting the grid's member costs seconds on every start
+        cmd.addAll(List.of("-jar", layout.payaraMicro().toString(), "--nocluster", "--nohazelcast",
                 "--rootdir", rootDir().toString(), "--port", Integer.toString(httpPort),
                 "--systemproperties", props.toString()));
         if (initialised()) {
