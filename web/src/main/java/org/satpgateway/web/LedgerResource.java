@@ -17,6 +17,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.satpgateway.core.ledger.LedgerConnector;
 import org.satpgateway.core.message.TransferInitClaim;
 import org.satpgateway.ejb.access.Roles;
@@ -32,6 +38,7 @@ import org.satpgateway.ejb.ledger.GatewayLedger;
  */
 @Path("api/v1/ledger")
 @RequestScoped
+@Tag(name = "ledger", description = "the ledger's query interface, through the ledger port")
 @RolesAllowed({Roles.BACK_OFFICE, Roles.OPERATOR})
 public class LedgerResource {
     private static final java.util.logging.Logger AUDIT = java.util.logging.Logger.getLogger("org.satpgateway.audit");
@@ -48,6 +55,9 @@ public class LedgerResource {
     @GET
     @Path("assets/{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "an asset's owner, amount and state")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ApiSchemas.Asset.class)))
+    @APIResponse(responseCode = "404", description = "no such asset", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public Response asset(@PathParam("id") String id) {
         return gatewayLedger.connector().asset(id)
                 .map(a -> Response.ok(Problems.json(a)).build())
@@ -57,6 +67,8 @@ public class LedgerResource {
     @GET
     @Path("assets/{id}/history")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "every action done on an asset, oldest first")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ApiSchemas.LedgerRecord[].class)))
     public Response history(@PathParam("id") String id) {
         return Response.ok(Problems.json(gatewayLedger.connector().history(id))).build();
     }
@@ -64,6 +76,8 @@ public class LedgerResource {
     @GET
     @Path("supply")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "the ledger's total supply")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ApiSchemas.Supply.class)))
     public Response supply() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("network", config.settings().networkId());
@@ -76,6 +90,12 @@ public class LedgerResource {
     @RolesAllowed(Roles.LEDGER_ISSUER)
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "issue a new asset (embedded default and tests: gateway.ledger.issuing=true)")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.IssueRequest.class)))
+    @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = ApiSchemas.Asset.class)))
+    @APIResponse(responseCode = "409", description = "the asset exists", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "503", description = "the ledger did not answer in time: retry after Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public Response issue(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
         if (!config.settings().ledgerIssuing()) {
             return Problems.of(403, "Issuing disabled", "this gateway's ledger does not issue assets (gateway.ledger.issuing)");

@@ -12,7 +12,9 @@ import org.satpgateway.core.SatpError;
 /** RFC 9457 problem responses ({@code application/problem+json}), with SATP error codes where one applies. */
 final class Problems {
     static final String MEDIA_TYPE = "application/problem+json";
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Instants as RFC 3339 text (their toString), as everywhere else on the interfaces. */
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
+            .addSerializer(java.time.Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
 
     private Problems() {}
 

@@ -22,6 +22,12 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.satpgateway.core.Rejection;
 import org.satpgateway.core.SatpError;
 import org.satpgateway.ejb.access.AccessTokens;
@@ -41,6 +47,7 @@ import org.satpgateway.ejb.step.StepService;
  */
 @Path("api/v1/transfers")
 @RequestScoped
+@Tag(name = "back office", description = "transfer jobs and their state")
 @RolesAllowed(Roles.BACK_OFFICE)
 public class TransferResource {
     private static final Set<String> STATES = Set.of("ACTIVE", "ROLLING_BACK", "COMPLETED", "ROLLED_BACK", "ABORTED", "REJECTED");
@@ -63,6 +70,15 @@ public class TransferResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "submit a transfer job (202 with its URL; 200 for a repeat of the same job)")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.TransferJob.class)))
+    @APIResponse(responseCode = "202", description = "taken", content = @Content(schema = @Schema(implementation = ApiSchemas.Transfer.class)))
+    @APIResponse(responseCode = "200", description = "the same job again", content = @Content(schema = @Schema(implementation = ApiSchemas.Transfer.class)))
+    @APIResponse(responseCode = "400", description = "malformed, or not JSON", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "409", description = "the transferContextId belongs to another job", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "422", description = "refused with a SATP error code (asset, amount, accounts, ...)", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "503", description = "not taking jobs now (starting, or intake paused): retry after Retry-After", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public Response submit(@HeaderParam("Content-Type") String contentType, InputStream body) throws IOException {
         StrictJson.Body read = StrictJson.read(contentType, body, TransferJob.MAX_CHARS);
         if (read instanceof StrictJson.Body.Refused refused) {
@@ -82,7 +98,8 @@ public class TransferResource {
             return Problems.of(r.rejection());
         }
         if (s instanceof StepService.Submission.Unavailable u) {
-            return Response.fromResponse(Problems.of(503, "Not taking jobs yet", u.reason())).header("Retry-After", "2").build();
+            return Response.fromResponse(Problems.of(503, "Not taking jobs now", u.reason()))
+                    .header("Retry-After", Integer.toString(u.retryAfterSeconds())).build();
         }
         if (s instanceof StepService.Submission.Conflict c) {
             URI first = uri.getBaseUriBuilder().path("api/v1/transfers").path(c.jobId()).build();
@@ -100,6 +117,9 @@ public class TransferResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.BACK_OFFICE, Roles.OPERATOR})
+    @Operation(summary = "a transfer's state, step, history and recoveries")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ApiSchemas.Transfer.class)))
+    @APIResponse(responseCode = "404", description = "no such transfer for this caller", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public Response transfer(@PathParam("id") String id) {
         return queries.transfer(id, viewer())
                 .map(v -> Response.ok(Problems.json(v)).build())
@@ -109,6 +129,9 @@ public class TransferResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.BACK_OFFICE, Roles.OPERATOR})
+    @Operation(summary = "transfers, most recently updated first, optionally in one state")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ApiSchemas.Transfer[].class)))
+    @APIResponse(responseCode = "400", description = "unknown state or bad limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public Response transfers(@QueryParam("state") String state, @QueryParam("limit") String limitParam) {
         if (state != null && !STATES.contains(state)) {
             return Problems.of(400, "Unknown state", "state must be one of " + STATES);

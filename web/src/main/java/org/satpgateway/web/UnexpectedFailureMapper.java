@@ -23,6 +23,16 @@ public class UnexpectedFailureMapper implements ExceptionMapper<RuntimeException
             Response r = w.getResponse();
             return Problems.of(r.getStatus(), r.getStatusInfo().getReasonPhrase(), String.valueOf(w.getMessage()));
         }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.satpgateway.core.ledger.LedgerUnavailableException ledger) {
+                return new LedgerUnavailableMapper().toResponse(ledger);
+            }
+            if (t instanceof jakarta.persistence.PessimisticLockException || t instanceof jakarta.persistence.LockTimeoutException) {
+                // a step of the same session holds its row (it may wait for a slow ledger): a passing condition
+                return Response.fromResponse(Problems.of(503, "Session busy", "a step of the session is running and holds it;"
+                        + " nothing was changed: retry in a moment")).header("Retry-After", "2").build();
+            }
+        }
         String incident = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "incident " + incident, e);
         return Response.fromResponse(Problems.of(503, "Not processed", "the request was not processed and changed"

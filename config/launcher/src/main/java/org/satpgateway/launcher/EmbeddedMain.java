@@ -141,6 +141,18 @@ public final class EmbeddedMain {
                     + "{\"transferContextId\":\"my-1\",\"digitalAssetId\":\"bond-2\",\"assetProfileId\":\"bond/v1\",\"amount\":5,"
                     + "\"originator\":\"" + ASSET_OWNER + "\",\"beneficiary\":\"" + BENEFICIARY + "\","
                     + "\"originatorPublicKey\":\"k1\",\"beneficiaryPublicKey\":\"k2\"}'");
+            System.out.println();
+            System.out.println("The operator's console (docs/operations.md):");
+            System.out.println("   admin page   " + g1.base() + "admin/  (G1) and " + g2.base() + "admin/  (G2): sign in with"
+                    + " the operator token, " + tokens.resolve("g1-operator.token") + " or " + tokens.resolve("g2-operator.token"));
+            System.out.println("   metrics      curl -H \"Authorization: Bearer $(cat " + tokens.resolve("g1-operator.token")
+                    + ")\" " + g1.base() + "metrics");
+            System.out.println("   health       " + g1.base() + "health/ready (per dependency), " + g1.base() + "health/live");
+            System.out.println("   MBeans       jconsole " + embedded.g1().pid() + "  (G1)  or  jconsole " + embedded.g2().pid()
+                    + "  (G2), as this user; domain org.satpgateway (Gateway, Peer, DeadLetters, one Session per unfinished"
+                    + " session). VisualVM attaches the same way.");
+            System.out.println("   API          " + g1.base() + "openapi (the OpenAPI document of the REST interfaces)");
+            System.out.println();
             System.out.println("Peer endpoints (mutual TLS 1.3, a client certificate of the other organisation): "
                     + embedded.g1().peerEndpoint() + " and " + embedded.g2().peerEndpoint());
             System.out.println("Keys and certificates: " + work.toAbsolutePath().resolve("pki") + " (roots) and each"

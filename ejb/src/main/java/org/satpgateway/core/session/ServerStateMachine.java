@@ -167,6 +167,17 @@ public final class ServerStateMachine extends SessionMachine {
         finishRollback(st, minted ? List.of(LedgerAction.EXTINGUISH) : List.of());
     }
 
+    /** Once it minted, the server side leaves the rollback to the client, which knows whether it burned. */
+    @Override
+    protected Optional<Rejection> mayForceRollback(Session s) {
+        Optional<Rejection> past = mayRollBack(s);
+        if (past.isPresent() || !s.started(LedgerAction.CREATE)) {
+            return past;
+        }
+        return Optional.of(Rejection.of(SatpError.SESSION_CLOSED, "this gateway minted the asset: only the client"
+                + " gateway, which knows whether it burned the original, may roll the transfer back (force it there)"));
+    }
+
     /** Rolls back on this side's own initiative: only before minting, when there is nothing to undo. */
     @Override
     protected void beginRollback(Step st, String reason) {

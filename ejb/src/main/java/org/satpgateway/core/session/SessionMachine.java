@@ -219,6 +219,73 @@ public abstract class SessionMachine {
         return st.accepted();
     }
 
+    /**
+     * An operator's retry of a session that looks stuck: ask the ledger again about an action it has not confirmed,
+     * resend the message that waits for an answer, do what this side owes, or, when none of these applies (or the
+     * session waits for an operator), start a recovery round with the counterpart. An ended session is refused.
+     * {@code s} is the session reconciled with the ledger.
+     */
+    public Transition retry(Session s, Instant now) {
+        if (s.status().terminal()) {
+            return new Transition.Rejected(Rejection.of(SatpError.SESSION_CLOSED, "the session already ended ("
+                    + s.status() + "): there is nothing to retry"));
+        }
+        Step st = new Step(s, now);
+        if (s.alert() == null && s.awaitsLedger()) {
+            for (LedgerAction action : LedgerAction.values()) {
+                if (s.ledger(action).filter(l -> l.phase() == LedgerState.Phase.SUBMITTED).isPresent()) {
+                    st.effects.add(new Effect.PerformLedgerAction(request(s, action)));
+                }
+            }
+            return st.accepted();
+        }
+        String pending = s.pendingWire();
+        if (s.alert() == null && pending != null) {
+            st.effects.add(new Effect.Send(decode(pending)));
+            st.effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(1)), 1));
+            return st.accepted();
+        }
+        if (s.alert() == null) {
+            advance(st);
+        }
+        if (st.entries.isEmpty() && st.effects.isEmpty()) {
+            st.effects.add(new Effect.StartRecovery(s.alert() != null ? "an operator retried after: " + s.alert()
+                    : "an operator retried the session", 1));
+        } else if (!st.session.status().terminal()) {
+            st.effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(1)), 1));
+        }
+        return st.accepted();
+    }
+
+    /**
+     * An operator's forced rollback: what the deadline would do, now, where the table "continue or roll back" allows
+     * it (protocol.md). Refused once the session ended, while it already rolls back, and once this side may no
+     * longer roll back on its own (past the burn; on the server side, once it minted: only the client knows
+     * whether it burned). {@code s} is the session reconciled with the ledger, so a burn the log does not know yet
+     * refuses it too.
+     */
+    public Transition forceRollback(Session s, String reason, Instant now) {
+        if (s.status().terminal()) {
+            return new Transition.Rejected(Rejection.of(SatpError.SESSION_CLOSED, "the session already ended ("
+                    + s.status() + ")"));
+        }
+        if (s.status() == Status.ROLLING_BACK) {
+            return new Transition.Rejected(Rejection.of(SatpError.SESSION_CLOSED, "the session is already rolling back"));
+        }
+        Optional<Rejection> refused = mayForceRollback(s);
+        if (refused.isPresent()) {
+            return new Transition.Rejected(refused.get());
+        }
+        Step st = new Step(s, now);
+        beginRollback(st, reason);
+        return st.accepted();
+    }
+
+    /** Why this side may not roll back on an operator's word now; empty when it may. */
+    protected Optional<Rejection> mayForceRollback(Session s) {
+        return mayRollBack(s);
+    }
+
     /** Continues a session rebuilt from its log: redoes the ledger action or sends the message this side owes. */
     public Transition resume(Session s, Instant now) {
         Step st = new Step(s, now);

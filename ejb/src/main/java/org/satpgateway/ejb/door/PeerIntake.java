@@ -57,12 +57,21 @@ public class PeerIntake {
     @EJB
     private DeliveryKeys deliveryKeys;
 
+    @jakarta.inject.Inject
+    private org.satpgateway.ejb.metrics.GatewayMetrics metrics;
+
     /**
      * Checks and queues one received message; empty when it is queued, else why it was refused. {@code tlsName} is
      * the common name of the TLS client certificate on the connection (the TLS layer checked it against the
      * counterpart organisation's root): the message must be signed by a key certified for that same gateway.
      */
     public Optional<Rejection> accept(byte[] body, String deliveryKey, String tlsName) {
+        Optional<Rejection> refused = check(body, deliveryKey, tlsName);
+        refused.ifPresent(r -> metrics.refused(r.code()));
+        return refused;
+    }
+
+    private Optional<Rejection> check(byte[] body, String deliveryKey, String tlsName) {
         Decoded d = protocol.codec().decode(body);
         if (d instanceof Decoded.Refused refused) {
             return Optional.of(refused.rejection());

@@ -40,6 +40,9 @@ public class PeerMessageConsumer implements MessageListener {
     @EJB
     private StepFailures failures;
 
+    @jakarta.inject.Inject
+    private org.satpgateway.ejb.metrics.GatewayMetrics metrics;
+
     @EJB
     private RecoveryCoordinator recovery;
 
@@ -63,10 +66,16 @@ public class PeerMessageConsumer implements MessageListener {
                         + "; the message waits on the inbound queue");
             }
             wire = JmsChannel.text(message);
-            steps.receive(wire);
+            long start = System.nanoTime();
+            try {
+                steps.receive(wire);
+            } finally {
+                metrics.stepTook(delivery.type(), java.time.Duration.ofNanos(System.nanoTime() - start));
+            }
         } catch (RuntimeException e) {
             watch.threw();
             failures.record(delivery, StepFailures.describe(e));
+            metrics.deliveryFailed(JmsChannel.INBOUND);
             if (wire != null && delivery.count() == lastDelivery
                     && !StepFailures.passing(e)) {
                 answerUnprocessable(wire, delivery, e);

@@ -14,6 +14,7 @@ import org.satpgateway.core.SatpError;
 import org.satpgateway.ejb.access.AccessControl;
 import org.satpgateway.ejb.access.AccessTokens;
 import org.satpgateway.ejb.access.Roles;
+import org.satpgateway.ejb.console.IntakeGate;
 import org.satpgateway.ejb.outbound.JmsChannel;
 import org.satpgateway.ejb.outbound.JobEvents;
 import org.satpgateway.ejb.recovery.RecoveryCoordinator;
@@ -41,6 +42,9 @@ public class JobIntake {
 
     @EJB
     private AccessControl access;
+
+    @EJB
+    private IntakeGate gate;
 
     /** A job from {@code POST /api/v1/transfers}, submitted by the authenticated back office {@code caller}. */
     public StepService.Submission fromRest(String json, AccessTokens.Caller caller) {
@@ -108,7 +112,12 @@ public class JobIntake {
 
     private StepService.Submission submit(TransferJob.Parsed parsed, String channel, AccessTokens.Caller caller) {
         if (!recovery.ready()) {
-            return new StepService.Submission.Unavailable("the gateway is starting: " + recovery.state());
+            return new StepService.Submission.Unavailable("the gateway is starting: " + recovery.state(), 2);
+        }
+        IntakeGate.State intake = gate.state();
+        if (intake.paused()) {
+            return new StepService.Submission.Unavailable("an operator paused intake (" + intake.by() + ", since "
+                    + intake.since() + "); jobs are taken again once it is resumed, and nothing was created", 30);
         }
         if (parsed instanceof TransferJob.Parsed.Invalid invalid) {
             return new StepService.Submission.Refused(invalid.rejection());

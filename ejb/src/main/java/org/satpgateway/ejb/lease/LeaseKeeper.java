@@ -114,6 +114,9 @@ public class LeaseKeeper {
 
     private void stop(String why) {
         LOG.severe(() -> "fenced, stopping this instance: " + why);
+        org.satpgateway.ejb.notify.Notifications.send("lease-lost", java.util.logging.Level.SEVERE,
+                lease == null ? "gateway lease" : lease.instance(), "this instance lost the gateway lease and stops: " + why
+                + "; a standby takes over its sessions (docs/operations.md, lease-lost)");
         Runtime.getRuntime().halt(FENCED_EXIT);
     }
 }

@@ -30,6 +30,8 @@ public class JmsChannel {
     public static final String JOBS = "satp.jobs";
     /** State changes of transfer jobs, for back offices. */
     public static final String JOB_EVENTS = "satp.job.events";
+    /** The broker's management address. */
+    public static final String MANAGEMENT = "activemq.management";
     /** Artemis's duplicate-detection property: a second message with the same value is dropped on enqueue. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
     /** The message's delivery key between gateways (HTTP header Idempotency-Key). */
@@ -60,6 +62,24 @@ public class JmsChannel {
     /** Answers a back office's JMS job on the destination it named in JMSReplyTo. */
     public void reply(Destination replyTo, String correlationId, String json) {
         send(false, null, json, null, Map.of(), replyTo, correlationId);
+    }
+
+    /**
+     * Asks the broker to run a management operation ({@code operation} on {@code resource}, e.g. {@code pause} on
+     * {@code queue.satp.jobs}, parameters as a JSON array): a message to its management address, sent with the
+     * caller's transaction. No answer is awaited; the broker refuses it unless the gateway's user may manage.
+     */
+    public void manage(String resource, String operation, String jsonParameters) {
+        try (Connection c = factory.createConnection(); Session s = c.createSession()) {
+            TextMessage m = s.createTextMessage(jsonParameters);
+            m.setStringProperty("_AMQ_ResourceName", resource);
+            m.setStringProperty("_AMQ_OperationName", operation);
+            try (MessageProducer producer = s.createProducer(s.createQueue(MANAGEMENT))) {
+                producer.send(m);
+            }
+        } catch (JMSException e) {
+            throw new IllegalStateException("the broker did not take " + operation + " of " + resource + ": " + e.getMessage(), e);
+        }
     }
 
     /** The body of a text message taken from a queue. */

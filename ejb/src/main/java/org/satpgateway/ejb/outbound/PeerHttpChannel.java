@@ -41,6 +41,10 @@ public class PeerHttpChannel {
     private final AtomicLong fullHandshakes = new AtomicLong();
     private volatile Instant lastFullHandshake;
     private volatile int preferred;
+    private volatile Instant lastDelivered;
+    private volatile Instant failingSince;
+    private volatile String lastFailure;
+    private volatile Instant peerCertificateNotAfter;
 
     @EJB
     private GatewayConfig config;
@@ -93,8 +97,14 @@ public class PeerHttpChannel {
             if (status >= 400) {
                 LOG.warning(() -> "the counterpart refused a message (" + status + "): " + response.body());
             }
+            lastDelivered = Instant.now();
+            failingSince = null;
             return;
         }
+        if (failingSince == null) {
+            failingSince = Instant.now();
+        }
+        lastFailure = String.join("; ", failures);
         throw new PeerUnreachableException(String.join("; ", failures));
     }
 
@@ -110,6 +120,18 @@ public class PeerHttpChannel {
                 LOG.info(() -> "new TLS sessions to the counterpart from now on: " + reason);
             }
         }
+    }
+
+    /**
+     * How the deliveries to the counterpart go: when the last one was taken, since when they fail (null while they
+     * do not) and the last failure, and when the counterpart's TLS certificate expires (null before a connection).
+     */
+    public record Reachability(Instant lastDelivered, Instant failingSince, String lastFailure,
+            Instant peerCertificateNotAfter) {}
+
+    public Reachability reachability() {
+        return new Reachability(lastDelivered, failingSince, failingSince == null ? null : lastFailure,
+                peerCertificateNotAfter);
     }
 
     /** The TLS state of the deliveries to the counterpart. */
@@ -167,6 +189,9 @@ public class PeerHttpChannel {
             String peer;
             try {
                 peer = s.getPeerPrincipal().getName();
+                if (s.getPeerCertificates()[0] instanceof java.security.cert.X509Certificate x) {
+                    peerCertificateNotAfter = x.getNotAfter().toInstant();
+                }
             } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
                 peer = "unverified";
             }

@@ -67,15 +67,7 @@ public class InDoubtBranches {
         List<String> committed = new ArrayList<>();
         try (Connection c = log.getConnection()) {
             boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
-            List<String> names = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(postgres
-                    ? "SELECT gid FROM pg_prepared_xacts WHERE database = current_database()"
-                    : "SELECT TRANSACTION_NAME FROM INFORMATION_SCHEMA.IN_DOUBT")) {
-                while (r.next()) {
-                    names.add(r.getString(1));
-                }
-            }
-            for (String name : names) {
+            for (String name : names(c, postgres)) {
                 try (Statement s = c.createStatement()) {
                     s.execute(postgres ? "COMMIT PREPARED '" + name.replace("'", "''") + "'"
                             : "COMMIT TRANSACTION \"" + name.replace("\"", "\"\"") + "\"");
@@ -88,6 +80,27 @@ public class InDoubtBranches {
             throw new IllegalStateException("cannot resolve the log database's prepared transactions: " + e.getMessage(), e);
         }
         return committed;
+    }
+
+    /** The names of the log database's prepared branches now (a branch between prepare and commit is one too). */
+    public List<String> names() {
+        try (Connection c = log.getConnection()) {
+            return names(c, c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list the log database's prepared transactions: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> names(Connection c, boolean postgres) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(postgres
+                ? "SELECT gid FROM pg_prepared_xacts WHERE database = current_database()"
+                : "SELECT TRANSACTION_NAME FROM INFORMATION_SCHEMA.IN_DOUBT")) {
+            while (r.next()) {
+                names.add(r.getString(1));
+            }
+        }
+        return names;
     }
 
     /**

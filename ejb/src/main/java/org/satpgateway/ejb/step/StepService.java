@@ -89,6 +89,9 @@ public class StepService {
     @Resource
     private TransactionSynchronizationRegistry transactions;
 
+    @jakarta.inject.Inject
+    private org.satpgateway.ejb.metrics.GatewayMetrics metrics;
+
     @EJB
     private LeaseKeeper lease;
 
@@ -116,8 +119,11 @@ public class StepService {
 
         record Refused(Rejection rejection) implements Submission {}
 
-        /** Not taken now (start-up recovery still runs); nothing was created, the caller may retry. */
-        record Unavailable(String reason) implements Submission {}
+        /**
+         * Not taken now (start-up recovery still runs, or an operator paused intake); nothing was created, the caller
+         * may retry after {@code retryAfterSeconds}.
+         */
+        record Unavailable(String reason, int retryAfterSeconds) implements Submission {}
 
         /** The transferContextId is taken by another job (its id): refused, nothing created. */
         record Conflict(String jobId) implements Submission {
@@ -342,12 +348,137 @@ public class StepService {
         }
         Run run = new Run(s.role(), now);
         Session current = run.reconcile(s);
+        AfterCommit.run(transactions, metrics::recoveryStarted);
         run.carryStep(sessionId, s, current, protocol.planner(s.role()).start(current, reason, 1, now));
+    }
+
+    /**
+     * What an operator's action on one session came to: carried out (with what the session does now), or refused with
+     * the reason (the session unchanged), or no such session.
+     */
+    public record OperatorOutcome(boolean done, boolean found, String state, String detail) {
+        static OperatorOutcome notFound(String sessionId) {
+            return new OperatorOutcome(false, false, null, "no session " + sessionId + " on this gateway");
+        }
+    }
+
+    /**
+     * An operator's retry of a stuck session ({@link SessionMachine#retry}): after the ledger was asked what it holds
+     * for the session, the session asks again, resends, redoes or starts recovery; an ended session is refused.
+     */
+    public OperatorOutcome retry(String sessionId) {
+        return operatorStep(sessionId, (machine, current, now) -> machine.retry(current, now));
+    }
+
+    /**
+     * An operator's forced rollback ({@link SessionMachine#forceRollback}): decided on the session reconciled with the
+     * ledger, so a burn the log does not know yet refuses it.
+     */
+    public OperatorOutcome forceRollback(String sessionId, String operator) {
+        return operatorStep(sessionId, (machine, current, now) -> machine.forceRollback(current,
+                "rollback forced by operator " + operator, now));
+    }
+
+    private interface OperatorInput {
+        Transition apply(SessionMachine machine, Session current, Instant now);
+    }
+
+    private OperatorOutcome operatorStep(String sessionId, OperatorInput input) {
+        lease.fence(em);
+        Instant now = config.clock().instant();
+        JpaLogStore store = store();
+        Optional<SessionEntity> index = store.lock(sessionId);
+        if (index.isEmpty()) {
+            return OperatorOutcome.notFound(sessionId);
+        }
+        Session s = load(store, index.get());
+        Run run = new Run(s.role(), now);
+        Session current = run.reconcile(s);
+        Transition t = input.apply(protocol.machine(s.role()), current, now);
+        if (t instanceof Transition.Rejected r) {
+            if (current != s) {
+                run.carryStep(sessionId, s, current, new Transition.Accepted(current, List.of()));
+            }
+            return new OperatorOutcome(false, true, current.status().name(), r.rejection().detail());
+        }
+        Session after = run.carryStep(sessionId, s, current, t);
+        return new OperatorOutcome(true, true, after.status().name(), describe(t));
+    }
+
+    private static String describe(Transition t) {
+        List<String> what = new ArrayList<>();
+        for (Effect e : ((Transition.Accepted) t).effects()) {
+            if (e instanceof Effect.Send send) {
+                what.add("sent " + send.message().message().type().wireName());
+            } else if (e instanceof Effect.PerformLedgerAction p) {
+                what.add("asked the ledger about " + p.request().action().wireName());
+            } else if (e instanceof Effect.StartRecovery r) {
+                what.add("started recovery (" + r.reason() + ")");
+            } else if (e instanceof Effect.AppendLog a) {
+                a.entries().forEach(entry -> what.add("logged " + entry.type() + " " + entry.operation().wireName()));
+            }
+        }
+        return what.isEmpty() ? "nothing to do now" : String.join("; ", what);
     }
 
     /** Sessions whose timer is due now. */
     public List<String> dueSessions(int limit) {
         return store().due(config.clock().instant(), limit);
+    }
+
+    /**
+     * Unfinished sessions whose deadline passed more than {@code grace} ago, with what holds them (an alert, or the
+     * burn that makes them forward only), for the operators' alerts; at most {@code limit} sessions are looked at.
+     * Read only: each session from the replay cache or its log.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<String> pastDeadline(Duration grace, int limit) {
+        Instant now = config.clock().instant().minus(grace);
+        JpaLogStore store = store();
+        List<String> late = new ArrayList<>();
+        for (String id : store.unfinishedSessions().stream().limit(limit).toList()) {
+            SessionEntity index = em.find(SessionEntity.class, id);
+            if (index == null) {
+                continue;
+            }
+            Session s = load(store, index);
+            if (!s.status().terminal() && s.pastDeadline(now)) {
+                late.add(id + " (" + s.status() + (s.pastPointOfNoReturn() ? ", past the burn: forward only" : "")
+                        + (s.alert() != null ? "; " + s.alert() : "") + ")");
+            }
+        }
+        return late;
+    }
+
+    /** How many unfinished sessions wait for the ledger to confirm an action they submitted (of at most {@code limit}). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public int awaitingLedger(int limit) {
+        JpaLogStore store = store();
+        int n = 0;
+        for (String id : store.unfinishedSessions().stream().limit(limit).toList()) {
+            SessionEntity index = em.find(SessionEntity.class, id);
+            if (index != null && load(store, index).awaitsLedger()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Unfinished sessions that wait for an operator (an alert in their log), with the alert, at most {@code limit}. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Map<String, String> awaitingOperator(int limit) {
+        JpaLogStore store = store();
+        Map<String, String> waiting = new LinkedHashMap<>();
+        for (String id : store.unfinishedSessions().stream().limit(limit).toList()) {
+            SessionEntity index = em.find(SessionEntity.class, id);
+            if (index != null) {
+                Session s = load(store, index);
+                if (!s.status().terminal() && s.alert() != null) {
+                    waiting.put(id, s.alert());
+                }
+            }
+        }
+        return waiting;
     }
 
     /** Sessions whose log does not end them. */
@@ -375,9 +506,10 @@ public class StepService {
          * @param before the session as loaded at the step's start
          * @param current the session {@code t} was computed from ({@code before} with what {@link #reconcile} logged)
          */
-        void carryStep(String sessionId, Session before, Session current, Transition t) {
+        Session carryStep(String sessionId, Session before, Session current, Transition t) {
             Session after = carry(current, t);
             remember(sessionId, before, after, appended, store);
+            return after;
         }
 
         /**
@@ -441,6 +573,7 @@ public class StepService {
                 s = carry(s, machine.onLedgerResult(s, r, now));
             }
             if (recovery != null && !s.status().terminal()) {
+                AfterCommit.run(transactions, metrics::recoveryStarted);
                 s = carry(s, protocol.planner(role).start(s, recovery.reason(), recovery.attempt(), now));
             }
             return s;
@@ -498,6 +631,7 @@ public class StepService {
 
     private void keepRejected(String sessionId, Rejection rejection, String wire, Instant now) {
         em.persist(new RejectedMessageEntity(sessionId, now.toEpochMilli(), rejection.code(), rejection.detail(), wire));
+        AfterCommit.run(transactions, () -> metrics.refused(rejection.code()));
     }
 
     /** Queues a signed message for the counterpart. Each send is a new delivery (a resend is not a transport repeat). */

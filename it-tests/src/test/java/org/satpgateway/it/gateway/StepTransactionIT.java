@@ -30,8 +30,9 @@ import org.satpgateway.launcher.Layout;
  * together or not at all. G1's reference ledger runs in an H2 server this test controls; with it stopped, G1's lock
  * step fails after it has logged its entries and queued lock-assert-msg. Both must roll back: G1's log keeps no entry
  * of the step and G2 never hears of lock-assert-msg; the inbound message is redelivered and, after the broker's five
- * attempts, lies in G1's dead-letter queue, with the reasons recorded for operators. Once the ledger is back, the
- * session's own timers carry the transfer to completion, each ledger action done once.
+ * attempts, lies in G1's dead-letter queue, with the reasons recorded for operators, who see it on the admin API
+ * and are alerted through Payara's notification service. Once the ledger is back, an operator re-drives the dead
+ * letters and the transfer completes (the session's own timers would carry it too), each ledger action done once.
  */
 class StepTransactionIT {
 
@@ -43,7 +44,9 @@ class StepTransactionIT {
         Server ledger = startLedger(ledgerDir, ledgerPort);
         Embedded.Options options = Embedded.Options.freePorts(work).withSettings(
                 Map.of("gateway.ledger.url", String.format("jdbc:h2:tcp://127.0.0.1:%d/ledger;WRITE_DELAY=0", ledgerPort),
-                        "gateway.retry-base-ms", "1000"),
+                        "gateway.retry-base-ms", "1000",
+                        // the operators' alerts checked every second, and every certificate counted as close to expiry
+                        "gateway.alerts.check-ms", "1000", "gateway.alerts.certificate-days", "100000"),
                 Map.of());
         try (Embedded embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(), options)) {
             embedded.start(Duration.ofMinutes(4));
@@ -80,9 +83,30 @@ class StepTransactionIT {
             }
             assertTrue(reasons >= 5, () -> "each failed delivery's reason is recorded: " + failures);
 
-            // the ledger comes back: the session's timers resend transfer-commence-msg, G2 answers again, and the
-            // transfer completes with one lock and one burn on ledger-one, one mint and one assignment on ledger-two
+            // operators see the dead letter with its reason, and are alerted (through Payara's notification service:
+            // its log notifier writes into the server log) that dead letters grow, and that certificates expire
+            JsonNode letters = g1.get("api/v1/admin/dead-letters").body();
+            JsonNode letter = null;
+            for (JsonNode l : letters) {
+                if (id.equals(l.path("sessionId").asText())) {
+                    letter = l;
+                }
+            }
+            assertTrue(letter != null && letter.path("reason").asText().contains("ledger"), () -> "the dead letter: " + letters);
+            assertEquals("satp.inbound", letter.path("queue").asText());
+            awaitAlert(g1, "dead-letters-growing");
+            awaitAlert(g1, "certificate-expiring");
+            awaitLog(embedded.g1().log(), "LogNotifier", "SATP gateway: dead-letters-growing");
+            awaitLog(embedded.g1().log(), "LogNotifier", "SATP gateway: certificate-expiring");
+
+            // the ledger comes back and an operator re-drives the dead letters of unfinished sessions: the session's
+            // message leaves the DLQ for its queue (its timers would resend too); the transfer completes with one lock
+            // and one burn on ledger-one, one mint and one assignment on ledger-two
             ledger = startLedger(ledgerDir, ledgerPort);
+            JsonNode redriven = g1.post("api/v1/admin/dead-letters/redrive", Map.of()).body();
+            assertTrue(redriven.path("redriven").asInt() >= 1, redriven::toString);
+            assertTrue(redriven.path("sessions").toString().contains(id), redriven::toString);
+            assertTrue(deadLetters(embedded.broker1(), id).isEmpty(), "the session's dead letters left the DLQ");
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (System.nanoTime() < deadline && !("COMPLETED".equals(state(g1, id)) && "COMPLETED".equals(state(g2, id)))) {
                 Thread.sleep(200);
@@ -102,6 +126,39 @@ class StepTransactionIT {
         }
     }
 
+    private static void awaitAlert(GatewayClient g, String kind) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode alerts = g.get("api/v1/admin/alerts").body();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode a : alerts) {
+                if (kind.equals(a.path("kind").asText())) {
+                    return;
+                }
+            }
+            Thread.sleep(250);
+            alerts = g.get("api/v1/admin/alerts").body();
+        }
+        throw new AssertionError("no alert " + kind + ": " + alerts);
+    }
+
+    private static void awaitLog(Path log, String... parts) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                boolean all = true;
+                for (String p : parts) {
+                    all &= line.contains(p);
+                }
+                if (all) {
+                    System.out.println("[step-tx] notified: " + line.substring(0, Math.min(300, line.length())));
+                    return;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no line with " + java.util.Arrays.toString(parts) + " in " + log);
+    }
+
     private static Server startLedger(Path dir, int port) throws Exception {
         return Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", dir.toString(), "-ifNotExists").start();
     }
@@ -116,6 +173,23 @@ class StepTransactionIT {
             max = Math.max(max, e.path("sequenceNumber").asLong());
         }
         return max;
+    }
+
+    /** The dead letters of a session now, browsed as the broker's operator. */
+    private static List<Message> deadLetters(BrokerNode broker, String sessionId) throws Exception {
+        List<Message> found = new ArrayList<>();
+        try (ActiveMQConnectionFactory cf = broker.connectionFactory("operator"); Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession();
+            try (QueueBrowser b = s.createBrowser(s.createQueue("DLQ"))) {
+                for (Message m : Collections.list((java.util.Enumeration<Message>) b.getEnumeration())) {
+                    if (sessionId.equals(m.getStringProperty("satpSession"))) {
+                        found.add(m);
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** Dead letters of a session, browsed as the broker's operator. */

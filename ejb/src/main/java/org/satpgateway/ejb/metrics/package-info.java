@@ -1,0 +1,2 @@
+/** The gateway's counters and timers (MicroProfile Metrics), fed by the steps. */
+package org.satpgateway.ejb.metrics;
