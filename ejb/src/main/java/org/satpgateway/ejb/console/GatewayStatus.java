@@ -256,7 +256,29 @@ public class GatewayStatus {
         return m;
     }
 
-    private static java.util.Optional<CertificateView> ownTlsCertificate(GatewaySettings s) {
+    /**
+     * The TLS key store's certificate, read again only when the file changes (opening a PKCS#12 store derives its
+     * keys: far too slow for every scrape and page refresh).
+     */
+    private java.util.Optional<CertificateView> ownTlsCertificate(GatewaySettings s) {
+        try {
+            long modified = Files.getLastModifiedTime(s.tls().keyStore()).toMillis();
+            TlsKept k = tlsKept;
+            if (k == null || k.modified() != modified) {
+                k = new TlsKept(modified, readTlsCertificate(s));
+                tlsKept = k;
+            }
+            return k.view().map(v -> new CertificateView(v.name(), v.subject(), v.notAfter(), daysLeft(v.notAfter())));
+        } catch (java.io.IOException unreadable) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private record TlsKept(long modified, java.util.Optional<CertificateView> view) {}
+
+    private volatile TlsKept tlsKept;
+
+    private static java.util.Optional<CertificateView> readTlsCertificate(GatewaySettings s) {
         try (InputStream in = Files.newInputStream(s.tls().keyStore())) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, s.tls().keyStorePassword());
