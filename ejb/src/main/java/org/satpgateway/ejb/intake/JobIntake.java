@@ -86,7 +86,8 @@ public class JobIntake {
                 : null;
         if (refusal != null) {
             String existing = s instanceof StepService.Submission.Conflict c ? c.jobId() : null;
-            LOG.info(() -> "refused a JMS job (" + context + ", message " + messageId + "): " + refusal);
+            org.satpgateway.ejb.log.TransferLog.log(LOG, java.util.logging.Level.INFO, null, context,
+                    () -> "refused a JMS job (message " + messageId + "): " + refusal);
             String event = JobEvents.refused(context, messageId, existing, refusal, Instant.now());
             jms.jobEvent(event, Map.of("state", "REFUSED"));
             if (replyTo != null) {

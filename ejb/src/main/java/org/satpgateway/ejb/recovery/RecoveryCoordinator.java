@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.satpgateway.ejb.log.TransferLog;
 import org.satpgateway.ejb.config.GatewayConfig;
 import org.satpgateway.ejb.identity.GatewayIdentity;
 import org.satpgateway.ejb.step.StepService;
@@ -119,7 +120,7 @@ public class RecoveryCoordinator {
                 steps.recover(sessionId, "restart");
                 started++;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "recovery of session " + sessionId + " failed to start; its timer will retry", e);
+                TransferLog.log(LOG, Level.WARNING, sessionId, null, () -> "recovery failed to start; its timer will retry", e);
             }
         }
         try {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.satpgateway.ejb.log.TransferLog;
 import org.satpgateway.ejb.identity.GatewayIdentity;
 import org.satpgateway.ejb.step.StepService;
 
@@ -70,7 +71,7 @@ public class TimeoutCoordinator {
                 steps.timeout(sessionId);
                 if (f != null) {
                     failing.remove(sessionId);
-                    LOG.info(() -> "timeout step of session " + sessionId + " succeeded after " + f.failures + " failure(s)");
+                    TransferLog.log(LOG, Level.INFO, sessionId, null, () -> "timeout step succeeded after " + f.failures + " failure(s)");
                 }
             } catch (RuntimeException e) {
                 Failing next = Failing.after(f, now);

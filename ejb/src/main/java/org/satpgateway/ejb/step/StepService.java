@@ -49,6 +49,7 @@ import org.satpgateway.ejb.log.JpaLogStore;
 import org.satpgateway.ejb.log.PeerKeyEntity;
 import org.satpgateway.ejb.log.RejectedMessageEntity;
 import org.satpgateway.ejb.log.SessionEntity;
+import org.satpgateway.ejb.log.TransferLog;
 import org.satpgateway.ejb.outbound.JmsChannel;
 import org.satpgateway.ejb.outbound.JobEvents;
 import org.satpgateway.ejb.protocol.GatewayProtocol;
@@ -243,8 +244,8 @@ public class StepService {
         }
         SatpMessage msg = in.message().message();
         String incident = UUID.randomUUID().toString();
-        LOG.warning(() -> "gave up on " + msg.type().shortName() + " of session " + msg.common().sessionId()
-                + " (incident " + incident + "): " + reason);
+        TransferLog.log(LOG, Level.WARNING, msg.common().sessionId(), msg.common().transferContextId(),
+                () -> "gave up on " + msg.type().shortName() + " (incident " + incident + "): " + reason);
         String kept = "incident " + incident + ": " + reason;
         keepRejected(msg.common().sessionId(), Rejection.of(SatpError.UNPROCESSABLE,
                 kept.length() > 1000 ? kept.substring(0, 1000) : kept), wire, now);
@@ -529,7 +530,7 @@ public class StepService {
             boolean unknown = recorded.keySet().stream().anyMatch(action -> s.ledger(action)
                     .map(l -> l.phase() == org.satpgateway.core.session.LedgerState.Phase.INITIATED).orElse(true));
             if (unknown && after.entryCount() > s.entryCount()) {
-                LOG.warning(() -> "session " + s.sessionId() + ": the ledger holds " + recorded.keySet()
+                TransferLog.log(LOG, Level.WARNING, s.sessionId(), s.transferContextId(), () -> "the ledger holds " + recorded.keySet()
                         + "; the log did not know all of it (a step that acted and did not commit), and now does");
             }
             return after;
@@ -561,9 +562,11 @@ public class StepService {
                 } else if (e instanceof Effect.StartRecovery r) {
                     recovery = r;
                 } else if (e instanceof Effect.Alert alert) {
-                    LOG.warning(() -> "session " + a.session().sessionId() + " needs an operator: " + alert.reason());
+                    TransferLog.log(LOG, Level.WARNING, a.session().sessionId(), a.session().transferContextId(),
+                            () -> "needs an operator: " + alert.reason());
                 } else if (e instanceof Effect.Finish finish) {
-                    LOG.info(() -> "session " + a.session().sessionId() + " ended " + finish.outcome());
+                    TransferLog.log(LOG, Level.INFO, a.session().sessionId(), a.session().transferContextId(),
+                            () -> "ended " + finish.outcome());
                 }
             }
             if (logged && role == Role.CLIENT) {
@@ -621,8 +624,8 @@ public class StepService {
         if (t instanceof Transition.Rejected r) {
             SatpMessage msg = in.message().message();
             keepRejected(msg.common().sessionId(), r.rejection(), wire, now);
-            LOG.log(Level.INFO, () -> "refused " + msg.type().shortName() + " of session " + msg.common().sessionId()
-                    + ": " + r.rejection());
+            TransferLog.log(LOG, Level.INFO, msg.common().sessionId(), msg.common().transferContextId(),
+                    () -> "refused " + msg.type().shortName() + ": " + r.rejection());
             if (msg.type() != MessageType.ERROR) {
                 send(machine.errorFor(in, r.rejection(), now));
             }
