@@ -178,6 +178,7 @@ public final class BenchmarkMain {
                 BenchmarkMain b = new BenchmarkMain(s, embedded, events);
                 Map<String, Object> report = b.run(database, up);
                 b.write(report, out);
+                b.metrics(out);
             }
         }
     }
@@ -672,6 +673,27 @@ public final class BenchmarkMain {
     }
 
     // ---- output -------------------------------------------------------------------------------------------------
+
+    /**
+     * What an operator's scrape of {@code /metrics} shows after the run: the gateway's own lines (satp_*, quantile
+     * lines left out) of both gateways are printed, and the whole scrapes kept next to the report.
+     */
+    private void metrics(Path out) throws IOException {
+        for (var g : List.of(Map.entry("g1", g1), Map.entry("g2", g2))) {
+            GatewayClient.Answer a = g.getValue().get("metrics");
+            if (a.status() != 200 || a.body() == null) {
+                System.out.println(g.getKey() + " metrics: answered " + a.status());
+                continue;
+            }
+            String text = a.body().asText();
+            Files.writeString(out.resolve("metrics-" + g.getKey() + ".txt"), text);
+            System.out.println();
+            System.out.println(g.getKey().toUpperCase(Locale.ROOT) + " /metrics after the run (" + out.resolve("metrics-"
+                    + g.getKey() + ".txt") + "):");
+            text.lines().filter(l -> l.startsWith("satp_") && !l.contains("quantile=") && !l.endsWith(" 0")
+                    && !l.endsWith(" 0.0")).forEach(l -> System.out.println("   " + l));
+        }
+    }
 
     private void write(Map<String, Object> report, Path out) throws IOException {
         Files.createDirectories(out);

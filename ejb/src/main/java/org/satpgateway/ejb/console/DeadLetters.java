@@ -54,8 +54,11 @@ public class DeadLetters {
     @EJB
     private StepFailures failures;
 
-    /** One dead letter. {@code reason}: the latest recorded failure of a delivery of its session's message type. */
-    public record DeadLetter(String messageId, String queue, String sessionId, String messageType, long deadSinceMillis,
+    /**
+     * One dead letter: its original queue, session and message type, when it was first sent, and {@code reason}: the
+     * latest recorded failure of a delivery of its session's message type.
+     */
+    public record DeadLetter(String messageId, String queue, String sessionId, String messageType, java.time.Instant sentAt,
             String reason) {}
 
     /** The dead letters, oldest first, at most {@code limit}. */
@@ -69,7 +72,7 @@ public class DeadLetters {
             String session = m.getStringProperty("satpSession");
             String type = m.getStringProperty("satpType");
             out.add(new DeadLetter(m.getJMSMessageID(), m.getStringProperty(ORIGINAL_ADDRESS), session, type,
-                    m.getJMSTimestamp(), reasons.get(session + "/" + type)));
+                    java.time.Instant.ofEpochMilli(m.getJMSTimestamp()), reasons.get(session + "/" + type)));
         });
         return out;
     }

@@ -55,6 +55,12 @@ class BenchmarkCommandIT {
             ended += n.asLong();
         }
         assertEquals(5, ended, "every transfer of the recovery run ended on both sides");
+        // the operators' metrics after the run: G1 ran the jobs as client, G2 served them
+        String m1 = Files.readString(out.resolve("metrics-g1.txt"));
+        String m2 = Files.readString(out.resolve("metrics-g2.txt"));
+        assertTrue(m1.lines().anyMatch(l -> l.startsWith("satp_sessions{") && l.contains("role=\"CLIENT\"")
+                && l.contains("state=\"COMPLETED\"") && !l.endsWith(" 0")), "G1 counts its completed transfers");
+        assertTrue(m2.lines().anyMatch(l -> l.startsWith("satp_step_duration_ms_count{")), "G2 times its steps");
         // transfers in flight through one account on each chain: the nodes refused no transaction for its nonce
         for (String gateway : List.of("g1", "g2")) {
             String log = Files.readString(out.resolve("work").resolve(gateway).resolve("gateway.log"))
