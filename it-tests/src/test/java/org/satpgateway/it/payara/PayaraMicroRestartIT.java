@@ -40,8 +40,8 @@ class PayaraMicroRestartIT {
 
         g2.kill9();
         assertTrue(!g2.alive(), "G2 is gone");
-        assertEquals(List.of("SATP_JOB", "SATP_LOG_ENTRY", "SATP_PEER_KEY", "SATP_REJECTED_MESSAGE", "SATP_SESSION",
-                "SATP_STEP_FAILURE"), logTables(g2.rootDir().resolve("data/satplog"), g2.logDatabasePassword()));
+        assertEquals(List.of("SATP_JOB", "SATP_LOG_ENTRY", "SATP_OPERATOR_ACTION", "SATP_PEER_KEY", "SATP_REJECTED_MESSAGE",
+                "SATP_SESSION", "SATP_STEP_FAILURE"), logTables(g2.rootDir().resolve("data/satplog"), g2.logDatabasePassword()));
         long logBefore = Files.size(g2.log());
         long t0 = System.nanoTime();
         g2.launch();
