@@ -92,10 +92,12 @@
       const counts = obj(g.counts);
       return {
         network: str(g.network),
-        instance: str(g.instance),
+        instance: str(g.gatewayId),
         ready: bool(g.ready),
         checks: list(g.checks).map((c) => ({
-          name: str(obj(c).name) || '?', status: str(obj(c).status) || '?', detail: str(obj(c).detail),
+          name: str(obj(c).name) || '?',
+          status: bool(obj(c).up) === null ? '?' : (obj(c).up ? 'UP' : 'DOWN'),
+          detail: str(obj(c).detail),
         })),
         intake,
         counts: {
@@ -103,9 +105,12 @@
           failed: num(counts.failed), deadLetters: num(counts.deadLetters),
         },
         peer: {
-          endpoint: str(peer.endpoint), reachable: bool(peer.reachable), lastContact: str(peer.lastContact),
+          endpoint: list(peer.endpoints).map(str).join(', ') || null,
+          reachable: bool(peer.reachable),
+          lastContact: str(peer.lastDelivered),
           tls: {
-            protocol: str(tls.protocol), cipherSuite: str(tls.cipherSuite),
+            protocol: str(obj(list(tls.connections)[0]).protocol),
+            cipherSuite: str(obj(list(tls.connections)[0]).cipherSuite),
             fullHandshakes: num(tls.fullHandshakes), lastFullHandshake: str(tls.lastFullHandshake),
           },
           certificates: list(peer.certificates).map((c) => ({
@@ -113,11 +118,12 @@
             daysLeft: num(obj(c).daysLeft),
           })),
           keys: list(peer.keys).map((k) => ({
-            name: str(obj(k).name) || '?', algorithm: str(obj(k).algorithm), id: str(obj(k).id),
+            name: str(obj(k).name) || '?', algorithm: str(obj(k).algorithm), id: str(obj(k).x),
           })),
         },
         lease: {
-          mode: str(lease.mode), holder: str(lease.holder), epoch: num(lease.epoch), mine: bool(lease.mine),
+          mode: str(lease.mode), holder: str(lease.instance), epoch: num(lease.epoch),
+          mine: str(lease.instance) === null ? null : true,
         },
         alerts: Read.alerts(obj(j).alerts),
       };
@@ -153,7 +159,8 @@
           gateway: str(obj(e).gateway) || '?',
           at: str(obj(e).at),
           type: str(obj(e).type),
-          step: str(obj(e).step),
+          step: [str(obj(e).operation), num(obj(e).sequenceNumber) >= 0 ? '#' + num(obj(e).sequenceNumber) : null]
+            .filter(Boolean).join(' ') || null,
           detail: str(obj(e).detail),
           kind: str(obj(e).kind) || 'step',
         })),
@@ -167,17 +174,17 @@
         sessionId: str(obj(d).sessionId),
         messageType: str(obj(d).messageType),
         deliveryCount: num(obj(d).deliveryCount),
-        failedAt: str(obj(d).failedAt),
+        failedAt: str(obj(d).sentAt),
         reason: str(obj(d).reason),
       }));
     },
     alerts(j) {
       return list(j).map((a) => ({
-        at: str(obj(a).at),
-        kind: str(obj(a).kind),
+        at: str(obj(a).lastSeen) || str(obj(a).raised),
+        kind: str(obj(a).kind) + (bool(obj(a).active) === false ? ' (cleared)' : ''),
         severity: str(obj(a).severity) || 'INFO',
         message: str(obj(a).message),
-        sessionId: str(obj(a).sessionId),
+        sessionId: str(obj(a).subject),
       }));
     },
     /** The answer to retry and rollback, as one line. */

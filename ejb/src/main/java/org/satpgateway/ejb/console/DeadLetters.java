@@ -55,24 +55,27 @@ public class DeadLetters {
     private StepFailures failures;
 
     /**
-     * One dead letter: its original queue, session and message type, when it was first sent, and {@code reason}: the
-     * latest recorded failure of a delivery of its session's message type.
+     * One dead letter: its original queue, session and message type, when it was first sent, how many failed
+     * deliveries of its session's message type are recorded, and {@code reason}: the latest of them.
      */
     public record DeadLetter(String messageId, String queue, String sessionId, String messageType, java.time.Instant sentAt,
-            String reason) {}
+            int deliveryCount, String reason) {}
 
     /** The dead letters, oldest first, at most {@code limit}. */
     public List<DeadLetter> list(int limit) {
         Map<String, String> reasons = new LinkedHashMap<>();
+        Map<String, Integer> deliveries = new LinkedHashMap<>();
         for (StepFailureEntity f : failures.latest(MAX)) {
             reasons.putIfAbsent(f.sessionId() + "/" + f.messageType(), f.reason());
+            deliveries.merge(f.sessionId() + "/" + f.messageType(), 1, Integer::sum);
         }
         List<DeadLetter> out = new ArrayList<>();
         browse(limit, m -> {
             String session = m.getStringProperty("satpSession");
             String type = m.getStringProperty("satpType");
             out.add(new DeadLetter(m.getJMSMessageID(), m.getStringProperty(ORIGINAL_ADDRESS), session, type,
-                    java.time.Instant.ofEpochMilli(m.getJMSTimestamp()), reasons.get(session + "/" + type)));
+                    java.time.Instant.ofEpochMilli(m.getJMSTimestamp()), deliveries.getOrDefault(session + "/" + type, 0),
+                    reasons.get(session + "/" + type)));
         });
         return out;
     }
