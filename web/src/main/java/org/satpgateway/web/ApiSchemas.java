@@ -15,11 +15,12 @@ final class ApiSchemas {
     /** An RFC 9457 problem; SATP refusals carry the protocol's error code. */
     @Schema(name = "Problem", description = "RFC 9457 problem details (application/problem+json)")
     record Problem(
-            @Schema(description = "about:blank, or urn:ietf:params:satp:core:error:<code> for a SATP error") String type,
+            @Schema(description = "about:blank, or urn:ietf:params:satp:core:error:<err_x.y.z> for a refusal with a SATP"
+                    + " error code") String type,
             String title,
             int status,
             String detail,
-            @Schema(description = "the SATP error code (err_x.y.z) of a refusal", nullable = true) String errorCode) {}
+            @Schema(description = "when a SATP refusal was made", nullable = true) String timestamp) {}
 
     /** A back-office job. */
     @Schema(name = "TransferJob", description = "a transfer job; transferContextId is the idempotency key: a repeat"

@@ -117,6 +117,13 @@ public class LeaseKeeper {
         org.satpgateway.ejb.notify.Notifications.send("lease-lost", java.util.logging.Level.SEVERE,
                 lease == null ? "gateway lease" : lease.instance(), "this instance lost the gateway lease and stops: " + why
                 + "; a standby takes over its sessions (docs/operations.md, lease-lost)");
+        try {
+            // the notifiers deliver on threads of their own: a moment for them (no step of this instance can commit
+            // any more: each one checks the lease's epoch in its transaction)
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Runtime.getRuntime().halt(FENCED_EXIT);
     }
 }

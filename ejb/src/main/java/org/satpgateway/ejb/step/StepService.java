@@ -430,56 +430,44 @@ public class StepService {
     /**
      * Unfinished sessions whose deadline passed more than {@code grace} ago, with what holds them (an alert, or the
      * burn that makes them forward only), for the operators' alerts; at most {@code limit} sessions are looked at.
-     * Read only: each session from the replay cache or its log.
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<String> pastDeadline(Duration grace, int limit) {
         Instant now = config.clock().instant().minus(grace);
-        JpaLogStore store = store();
-        List<String> late = new ArrayList<>();
-        for (String id : store.unfinishedSessions().stream().limit(limit).toList()) {
-            SessionEntity index = em.find(SessionEntity.class, id);
-            if (index == null) {
-                continue;
-            }
-            Session s = load(store, index);
-            if (!s.status().terminal() && s.pastDeadline(now)) {
-                late.add(id + " (" + s.status() + (s.pastPointOfNoReturn() ? ", past the burn: forward only" : "")
-                        + (s.alert() != null ? "; " + s.alert() : "") + ")");
-            }
-        }
-        return late;
-    }
-
-    /** How many unfinished sessions wait for the ledger to confirm an action they submitted (of at most {@code limit}). */
-    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public int awaitingLedger(int limit) {
-        JpaLogStore store = store();
-        int n = 0;
-        for (String id : store.unfinishedSessions().stream().limit(limit).toList()) {
-            SessionEntity index = em.find(SessionEntity.class, id);
-            if (index != null && load(store, index).awaitsLedger()) {
-                n++;
-            }
-        }
-        return n;
+        return unfinished(limit).stream().filter(s -> s.pastDeadline(now))
+                .map(s -> s.sessionId() + " (" + s.status() + (s.pastPointOfNoReturn() ? ", past the burn: forward only" : "")
+                        + (s.alert() != null ? "; " + s.alert() : "") + ")")
+                .toList();
     }
 
     /** Unfinished sessions that wait for an operator (an alert in their log), with the alert, at most {@code limit}. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Map<String, String> awaitingOperator(int limit) {
-        JpaLogStore store = store();
         Map<String, String> waiting = new LinkedHashMap<>();
+        unfinished(limit).stream().filter(s -> s.alert() != null).forEach(s -> waiting.put(s.sessionId(), s.alert()));
+        return waiting;
+    }
+
+    /** How many unfinished sessions wait for the ledger to confirm an action they submitted (of at most {@code limit}). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public int awaitingLedger(int limit) {
+        return (int) unfinished(limit).stream().filter(Session::awaitsLedger).count();
+    }
+
+    /** Up to {@code limit} unfinished sessions, read only: each from the replay cache or its log. */
+    private List<Session> unfinished(int limit) {
+        JpaLogStore store = store();
+        List<Session> sessions = new ArrayList<>();
         for (String id : store.unfinishedSessions().stream().limit(limit).toList()) {
             SessionEntity index = em.find(SessionEntity.class, id);
             if (index != null) {
                 Session s = load(store, index);
-                if (!s.status().terminal() && s.alert() != null) {
-                    waiting.put(id, s.alert());
+                if (!s.status().terminal()) {
+                    sessions.add(s);
                 }
             }
         }
-        return waiting;
+        return sessions;
     }
 
     /** Sessions whose log does not end them. */

@@ -74,6 +74,13 @@ class OperatorConsoleIT {
         assertTrue(value(m2, "satp_ledger_pending_actions") >= 0);
         assertTrue(value(m1, "satp_certificate_days_left", "certificate=\"own TLS certificate\"") > 30);
 
+        // a message the counterpart's door refuses is counted by its SATP error code
+        var door = org.satpgateway.launcher.PeerClient.as(embedded.g2(), embedded.g1()).post("{\"not\":\"a message\"}");
+        assertTrue(door.status() >= 400 && door.status() < 500, () -> String.valueOf(door.body()));
+        String code = door.body().path("type").asText().replace("urn:ietf:params:satp:core:error:", "");
+        assertTrue(code.startsWith("err_"), () -> String.valueOf(door.body()));
+        assertTrue(value(metrics(g1), "satp_peer_messages_refused_total", "code=\"" + code + "\"") >= 1, "refused by code");
+
         JsonNode ready = JSON.readTree(g1.get("health/ready").body().toString());
         List<String> checks = new ArrayList<>();
         ready.path("checks").forEach(c -> checks.add(c.path("name").asText() + "=" + c.path("status").asText()));
@@ -95,6 +102,15 @@ class OperatorConsoleIT {
         detail.path("timeline").forEach(e -> sides.add(e.path("gateway").asText() + ":" + e.path("type").asText()));
         assertTrue(sides.contains("peer:proposal-receipt-msg") && sides.contains("this:transfer-proposal-msg")
                 && sides.contains("this:lock"), "both gateways' steps and the ledger's: " + sides);
+
+        // the back office's contract: the OpenAPI document with typed schemas
+        GatewayClient.Answer openapi = g1.get("openapi?format=JSON");
+        assertEquals(200, openapi.status());
+        String document = openapi.body().toString();
+        for (String part : List.of("\"/api/v1/transfers\"", "\"/api/v1/admin/sessions/{id}/rollback\"", "\"TransferJob\"",
+                "\"Transfer\"", "\"Problem\"", "\"Overview\"")) {
+            assertTrue(document.contains(part), () -> part + " in the OpenAPI document");
+        }
 
         try (Jmx jmx = Jmx.attach(embedded.g1().pid())) {
             assertEquals(Boolean.TRUE, jmx.get(GATEWAY_MBEAN, "Ready"));
@@ -160,7 +176,10 @@ class OperatorConsoleIT {
     void aForcedRollbackIsRefusedAfterTheBurnWhileARetryGoesThrough() throws Exception {
         String asset = issue();
         long supply2 = g2.totalSupply();
-        GatewayClient.Answer a = g1.submit(Transfers.job(asset, 3, "ctx-" + asset));
+        // a deadline of 20 s: the transfer passes it after the burn, where it may only go forward
+        Map<String, Object> job = new java.util.HashMap<>(Transfers.job(asset, 3, "ctx-" + asset));
+        job.put("deadlineSeconds", 20);
+        GatewayClient.Answer a = g1.submit(job);
         assertEquals(202, a.status(), () -> String.valueOf(a.body()));
         String id = a.body().path("id").asText();
         // G2 minted: freeze its chain, so that G1 burns and G2 cannot assign
@@ -192,6 +211,18 @@ class OperatorConsoleIT {
             }
             GatewayClient.Answer retried = g1.post("api/v1/admin/sessions/" + id + "/retry", Map.of());
             assertEquals(200, retried.status(), () -> String.valueOf(retried.body()));
+            // past its deadline and forward only: G1's operators are alerted (SharedGateways: 1 s past the deadline)
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            String alert = null;
+            while (alert == null && System.nanoTime() < deadline) {
+                for (JsonNode x : g1.get("api/v1/admin/alerts").body()) {
+                    if ("past-deadline".equals(x.path("kind").asText()) && x.path("subject").asText().equals(id)) {
+                        alert = x.path("message").asText();
+                    }
+                }
+                Thread.sleep(250);
+            }
+            assertTrue(alert != null && alert.contains("forward only"), "a past-deadline alert: " + alert);
             JsonNode down = JSON.readTree(g2.get("health/ready").body().toString());
             System.out.println("[console] G2 readiness with its chain frozen: " + down);
         } finally {

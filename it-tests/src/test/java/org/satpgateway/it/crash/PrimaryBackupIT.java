@@ -179,6 +179,17 @@ class PrimaryBackupIT {
         try (Standby again = new Standby(group.primaryNode, group.primaryInstance, group::connect, LAPSE, POLL).start()) {
             staysPassive(again, LAPSE.multipliedBy(2), "the old primary");
         }
+
+        // the lease taken from the running backup (as another instance would): it stops at its next renewal, and its
+        // operators are alerted through the notification service before it does
+        try (java.sql.Connection c = group.connect(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE SATP_GATEWAY_LEASE SET HOLDER = 'another-instance', EPOCH = EPOCH + 1");
+        }
+        assertTrue(backup.node().process().waitFor(30, TimeUnit.SECONDS), "the backup stopped once its lease was taken");
+        assertEquals(org.satpgateway.ejb.lease.LeaseKeeper.FENCED_EXIT, backup.node().process().exitValue());
+        String fencedLog = awaitLog(backup.node(), "SATP gateway: lease-lost", Duration.ofSeconds(5));
+        assertTrue(fencedLog.contains("[lease-lost]") && fencedLog.contains("SATP gateway: lease-lost"),
+                "the lease-lost alert, on the alert logger and through Payara's log notifier");
         summary.add(String.format("[primary-backup] %-36s %s: lease taken %5d ms after the kill, backup ready %5d ms"
                 + " later; first recovered transfer completed %5d ms after the kill", point, c1.transfer(crashed.id)
                 .orElseThrow().path("state").asText(), Duration.between(crashed.killed, backup.acquiredAt().orElseThrow()).toMillis(),

@@ -42,6 +42,15 @@ class PayaraMicroRestartIT {
         assertTrue(!g2.alive(), "G2 is gone");
         assertEquals(List.of("SATP_JOB", "SATP_LOG_ENTRY", "SATP_OPERATOR_ACTION", "SATP_PEER_KEY", "SATP_REJECTED_MESSAGE",
                 "SATP_SESSION", "SATP_STEP_FAILURE"), logTables(g2.rootDir().resolve("data/satplog"), g2.logDatabasePassword()));
+        // G1's operators are alerted that the counterpart is unreachable (SharedGateways: after 5 s)
+        long alertDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        boolean alerted = false;
+        while (!alerted && System.nanoTime() < alertDeadline) {
+            alerted = c1.get("api/v1/admin/alerts").body().findValues("kind").stream()
+                    .anyMatch(k -> k.asText().equals("peer-unreachable"));
+            Thread.sleep(250);
+        }
+        assertTrue(alerted, "G1 alerts that G2 is unreachable");
         long logBefore = Files.size(g2.log());
         long t0 = System.nanoTime();
         g2.launch();

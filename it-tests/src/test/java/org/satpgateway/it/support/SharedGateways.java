@@ -30,6 +30,19 @@ public final class SharedGateways implements ParameterResolver {
         return SharedPairs.get(SharedGateways.class, Pair::start).embedded;
     }
 
+    /**
+     * The operators' alerts checked every second, a counterpart unreachable for 5 s and a session 1 s past its deadline
+     * count, so that tests see them come (OperatorConsoleIT, PayaraMicroRestartIT).
+     */
+    static final java.util.Map<String, String> ALERTS = java.util.Map.of("gateway.alerts.check-ms", "1000",
+            "gateway.alerts.peer-unreachable-ms", "5000", "gateway.alerts.deadline-grace-ms", "1000");
+
+    private static java.util.Map<String, String> with(java.util.Map<String, String> base, String key, String value) {
+        java.util.Map<String, String> m = new java.util.HashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+
     /** The running pair. */
     private record Pair(Embedded embedded) implements AutoCloseable {
         static Pair start() {
@@ -40,7 +53,7 @@ public final class SharedGateways implements ParameterResolver {
                 // that share this pair goes from one connector to the other
                 embedded = new Embedded(new Layout(Path.of(System.getProperty("satp.repository"))).check(),
                         Embedded.Options.freePorts(work)
-                                .withSettings(java.util.Map.of(), java.util.Map.of("gateway.ledger.poll-ms", "200"))
+                                .withSettings(ALERTS, with(ALERTS, "gateway.ledger.poll-ms", "200"))
                                 .withEvmLedgers(Embedded.Evm.freePorts(250, 1).onlyG2()));
                 Duration up = embedded.start(Duration.ofMinutes(4));
                 System.out.printf("[shared-gateways] both up in %d ms (%s)%n", up.toMillis(), work);
