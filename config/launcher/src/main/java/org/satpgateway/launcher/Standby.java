@@ -129,6 +129,11 @@ public final class Standby implements AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
+    /** The instance name this standby takes the lease under. */
+    public String instance() {
+        return instance;
+    }
+
     public GatewayNode node() {
         return node;
     }

@@ -208,7 +208,12 @@ class OperatorConsoleIT {
                 assertEquals("ACTIVE", jmx.get(session, "State"));
                 String answer = String.valueOf(jmx.invoke(session, "forceRollback"));
                 assertTrue(answer.startsWith("refused") && answer.contains("burned"), answer);
+                String retried = String.valueOf(jmx.invoke(GATEWAY_MBEAN, "retrySession", id));
+                assertTrue(retried.startsWith("done"), retried);
+                String redriven = String.valueOf(jmx.invoke("org.satpgateway:type=DeadLetters", "redrive"));
+                assertTrue(redriven.contains("sent back"), redriven);
             }
+            assertTrue(value(metrics(g1), "satp_sessions_in_flight", "state=\"ACTIVE\"") >= 1, "the session in flight");
             GatewayClient.Answer retried = g1.post("api/v1/admin/sessions/" + id + "/retry", Map.of());
             assertEquals(200, retried.status(), () -> String.valueOf(retried.body()));
             // past its deadline and forward only: G1's operators are alerted (SharedGateways: 1 s past the deadline)
@@ -236,7 +241,7 @@ class OperatorConsoleIT {
         g1.get("api/v1/admin/actions?session=" + id).body().forEach(x -> trail.add(x.path("action").asText() + " "
                 + x.path("outcome").asText() + " via " + x.path("via").asText()));
         assertTrue(trail.containsAll(List.of("force-rollback refused via api", "force-rollback refused via jmx",
-                "retry-session done via api")), trail::toString);
+                "retry-session done via api", "retry-session done via jmx")), trail::toString);
     }
 
     @Test

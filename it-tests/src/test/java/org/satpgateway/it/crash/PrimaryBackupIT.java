@@ -171,6 +171,11 @@ class PrimaryBackupIT {
 
         // new transfers go through the backup, signed with its key
         Transfers.completeOne(c1, c2);
+        String metrics = b.get("metrics").body().asText();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("satp_lease_epoch{") && l.contains("holder=\"" + backup.instance()
+                + "\"") && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == acquired.epoch()),
+                () -> "the backup's metrics show the lease it holds: " + metrics.lines().filter(l -> l.startsWith("satp_lease"))
+                        .toList());
 
         // the old primary comes back through its standby: it waits, as the new backup
         List<String> plain = new ArrayList<>(group.primaryNode.jvmOptions());
