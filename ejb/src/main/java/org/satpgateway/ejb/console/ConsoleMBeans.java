@@ -74,7 +74,7 @@ public class ConsoleMBeans {
         } catch (JMException e) {
             LOG.log(Level.WARNING, "the gateway's MBeans are not registered", e);
         }
-        timers.createIntervalTimer(1000, REFRESH_MS, new TimerConfig("session MBeans", false));
+        timers.createIntervalTimer(5000, REFRESH_MS, new TimerConfig("session MBeans", false));
     }
 
     @PreDestroy

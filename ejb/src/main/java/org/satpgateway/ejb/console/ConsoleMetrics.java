@@ -96,7 +96,7 @@ public class ConsoleMetrics {
             gauge("satp_lease_epoch", "the epoch of the gateway lease this instance holds (primary-backup)",
                     lease::epoch, new Tag("holder", lease.instance()));
         }
-        timers.createIntervalTimer(2000, 15_000, new TimerConfig("metrics of unfinished sessions", false));
+        timers.createIntervalTimer(5000, 5000, new TimerConfig("metrics of unfinished sessions", false));
     }
 
     /** Registers the gauges whose tags come and go: unfinished sessions by state and step, certificates. */

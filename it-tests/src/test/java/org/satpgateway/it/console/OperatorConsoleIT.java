@@ -108,7 +108,7 @@ class OperatorConsoleIT {
         assertEquals(200, openapi.status());
         String document = openapi.body().toString();
         for (String part : List.of("\"/api/v1/transfers\"", "\"/api/v1/admin/sessions/{id}/rollback\"", "\"TransferJob\"",
-                "\"Transfer\"", "\"Problem\"", "\"Overview\"")) {
+                "\"Transfer\"", "\"Problem\"", "\"/api/v1/admin/overview\"")) {
             assertTrue(document.contains(part), () -> part + " in the OpenAPI document");
         }
 
@@ -213,7 +213,13 @@ class OperatorConsoleIT {
                 String redriven = String.valueOf(jmx.invoke("org.satpgateway:type=DeadLetters", "redrive"));
                 assertTrue(redriven.contains("sent back"), redriven);
             }
-            assertTrue(value(metrics(g1), "satp_sessions_in_flight", "state=\"ACTIVE\"") >= 1, "the session in flight");
+            long inFlightDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            double inFlight = sum(metrics(g1), "satp_sessions_in_flight", "state=\"ACTIVE\"");
+            while (inFlight < 1 && System.nanoTime() < inFlightDeadline) {
+                Thread.sleep(500);
+                inFlight = sum(metrics(g1), "satp_sessions_in_flight", "state=\"ACTIVE\"");
+            }
+            assertTrue(inFlight >= 1, "the session in flight, by state and step");
             GatewayClient.Answer retried = g1.post("api/v1/admin/sessions/" + id + "/retry", Map.of());
             assertEquals(200, retried.status(), () -> String.valueOf(retried.body()));
             // past its deadline and forward only: G1's operators are alerted (SharedGateways: 1 s past the deadline)
@@ -324,6 +330,18 @@ class OperatorConsoleIT {
             }
         }
         return Double.NaN;
+    }
+
+    /** The sum of every sample of {@code name} carrying the tag. */
+    static double sum(String metrics, String name, String tag) {
+        double total = 0;
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\}) ([-0-9.Ee+]+)$").matcher(metrics);
+        while (m.find()) {
+            if (m.group(1).contains(tag)) {
+                total += Double.parseDouble(m.group(2));
+            }
+        }
+        return total;
     }
 
     private static String satpLines(String metrics) {

@@ -77,7 +77,7 @@ class TwoGatewaysPostgresIT {
                 assertEquals(202, asG1.deliver(delivered[0], delivered[1]).status(), "a delivery key taken before the"
                         + " restart (the door's memory of keys is empty now): the broker drops the repeat, 202");
                 assertEquals(0, pg.preparedTransactions(), "nothing left prepared in PostgreSQL");
-                assertEquals(List.of("satp_job", "satp_log_entry", "satp_peer_key", "satp_rejected_message", "satp_session", "satp_step_failure"),
+                assertEquals(List.of("satp_job", "satp_log_entry", "satp_operator_action", "satp_peer_key", "satp_rejected_message", "satp_session", "satp_step_failure"),
                         tables(pg, "satplog_g2"));
                 System.out.printf("[two-gateways-pg] up in %d ms; G2 restart after kill -9 %d ms; transfers %s, %s;"
                         + " PostgreSQL RSS %d MiB%n", up.toMillis(), restart.toMillis(), id, second, pg.rssMiB());
