@@ -37,6 +37,9 @@ class PayaraMicroRestartIT {
         assertTrue(domain.contains("transaction-support=\"XATransaction\""), "the JMS pool is XA");
         GatewayClient c1 = Embedded.client(embedded.g1());
         Transfers.completeOne(c1, Embedded.client(g2));
+        // an operator's pause of intake outlives the crash
+        GatewayClient c2 = Embedded.client(g2);
+        assertTrue(c2.post("api/v1/admin/intake/pause", java.util.Map.of()).body().path("paused").asBoolean(), "G2 paused");
 
         g2.kill9();
         assertTrue(!g2.alive(), "G2 is gone");
@@ -61,6 +64,10 @@ class PayaraMicroRestartIT {
         String thisStart = new String(log, (int) logBefore, log.length - (int) logBefore, StandardCharsets.UTF_8);
         assertTrue(thisStart.contains("Deployed 0 archive(s)"), "the restart did not redeploy");
         assertTrue(!thisStart.contains("--deploy"), "launched without --deploy");
+        com.fasterxml.jackson.databind.JsonNode intake = c2.get("api/v1/admin/overview").body().path("gateway").path("intake");
+        assertTrue(intake.path("paused").asBoolean() && "launcher".equals(intake.path("by").asText()),
+                () -> "still paused after the restart: " + intake);
+        assertTrue(!c2.post("api/v1/admin/intake/resume", java.util.Map.of()).body().path("paused").asBoolean(), "resumed");
         Transfers.completeOne(c1, Embedded.client(g2));
         System.out.printf("[payara-micro] G2 restart after kill -9: %d ms; a transfer after it: %d ms%n",
                 restart.toMillis(), (System.nanoTime() - t0) / 1_000_000 - restart.toMillis());
