@@ -177,6 +177,12 @@ public final class ClientStateMachine extends SessionMachine {
         }
     }
 
+    /** The unlock of a rollback: its failure waits for an operator (a failed lock aborts, a failed burn rolls back). */
+    @Override
+    protected boolean retriableAfterAlert(Session s, LedgerAction action) {
+        return action == LedgerAction.UNLOCK;
+    }
+
     @Override
     protected LedgerRequest request(Session s, LedgerAction action) {
         TransferInitClaim c = s.proposal().transferInitClaim();

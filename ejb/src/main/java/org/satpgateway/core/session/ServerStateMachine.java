@@ -238,6 +238,15 @@ public final class ServerStateMachine extends SessionMachine {
         }
     }
 
+    /**
+     * The assignment (after the burn: forward only) and the burn of what was minted, in a rollback: their failures
+     * wait for an operator (a failed mint rolls back).
+     */
+    @Override
+    protected boolean retriableAfterAlert(Session s, LedgerAction action) {
+        return action == LedgerAction.ASSIGN || action == LedgerAction.EXTINGUISH;
+    }
+
     @Override
     protected LedgerRequest request(Session s, LedgerAction action) {
         TransferInitClaim c = s.proposal().transferInitClaim();

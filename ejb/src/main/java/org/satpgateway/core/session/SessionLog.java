@@ -33,6 +33,8 @@ import org.satpgateway.core.message.TransferReject;
 public final class SessionLog {
     /** Type of the entry that escalates a session to an operator. */
     public static final String ALERT = "alert";
+    /** Type of the entry that records an operator taking a session's alert in hand (a retry): the alert is cleared. */
+    public static final String ALERT_CLEARED = "alert-cleared";
 
     private final MessageCodec codec;
 
@@ -81,7 +83,8 @@ public final class SessionLog {
                     codec.canonicalJson(Map.of("receipt", done.receipt(), "proof", done.proof())));
         }
         LedgerResult.Failed failed = (LedgerResult.Failed) result;
-        return entry(s, seq, type, Operation.FAIL, now,
+        // an action may fail again after an operator's retry: each failure's key is its own
+        return entry(s, seq, type + "@" + Hashes.sha256Hex("fail" + s.entryCount()).substring(0, 16), Operation.FAIL, now,
                 codec.canonicalJson(Map.of("errorCode", failed.errorCode(), "reason", failed.reason())));
     }
 
@@ -93,6 +96,21 @@ public final class SessionLog {
         return entry(s, s.lastSequence() + 1, pending.action().wireName() + "@"
                 + Hashes.sha256Hex(pending.reference()).substring(0, 16), Operation.EXEC, now,
                 codec.canonicalJson(Map.of("reference", pending.reference())));
+    }
+
+    /**
+     * A new attempt at an action that failed, after an operator's retry: the action is open again and is performed
+     * under the same idempotency key, so the ledger answers with what it holds (a refusal it recorded stays one).
+     */
+    LogEntry ledgerRetry(Session s, LedgerAction action, Instant now) {
+        return entry(s, s.lastSequence() + 1, action.wireName() + "@" + Hashes.sha256Hex("retry" + s.entryCount()).substring(0, 16),
+                Operation.INIT, now, codec.canonicalJson(Map.of("key", action.key(s.sessionId()))));
+    }
+
+    /** An operator took the session's alert in hand ({@code by} says who and how); the session may act on its own again. */
+    LogEntry alertCleared(Session s, String by, Instant now) {
+        return entry(s, s.lastSequence(), ALERT_CLEARED + "@" + Hashes.sha256Hex(by + s.entryCount()).substring(0, 16),
+                Operation.DONE, now, codec.canonicalJson(Map.of("alert", s.alert(), "by", by)));
     }
 
     LogEntry alert(Session s, String reason, Instant now) {
@@ -141,6 +159,9 @@ public final class SessionLog {
         String baseType = e.type().contains("@") ? e.type().substring(0, e.type().indexOf('@')) : e.type();
         if (baseType.equals(ALERT)) {
             b.alert = codec.read(e.data(), Map.class).get("reason").toString();
+        } else if (baseType.equals(ALERT_CLEARED)) {
+            requireSession(s, e);
+            b.alert = null;
         } else if (LedgerAction.lookup(baseType).isPresent()) {
             requireSession(s, e);
             applyLedger(b, LedgerAction.fromWireName(baseType), e);

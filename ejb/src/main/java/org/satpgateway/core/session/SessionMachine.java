@@ -221,17 +221,42 @@ public abstract class SessionMachine {
 
     /**
      * An operator's retry of a session that looks stuck: ask the ledger again about an action it has not confirmed,
-     * resend the message that waits for an answer, do what this side owes, or, when none of these applies (or the
-     * session waits for an operator), start a recovery round with the counterpart. An ended session is refused.
-     * {@code s} is the session reconciled with the ledger.
+     * resend the message that waits for an answer, do what this side owes, or, when none of these applies, start a
+     * recovery round with the counterpart. An ended session is refused. {@code s} is the session reconciled with the
+     * ledger.
+     *
+     * <p>A session that waits for an operator (an alert in its log) is taken in hand first: the alert is cleared in
+     * the log, with {@code by}, and an action whose failure raised it ({@link #retriableAfterAlert}) is performed
+     * again under its idempotency key. The ledger answers with what it holds: an action it never took (a ledger that
+     * was down, a transaction that reverted) is taken now, a refusal it recorded is met again and raises the alert
+     * again. Then the session goes on as it would have on its own.
      */
-    public Transition retry(Session s, Instant now) {
+    public Transition retry(Session s, String by, Instant now) {
         if (s.status().terminal()) {
             return new Transition.Rejected(Rejection.of(SatpError.SESSION_CLOSED, "the session already ended ("
                     + s.status() + "): there is nothing to retry"));
         }
         Step st = new Step(s, now);
-        if (s.alert() == null && s.awaitsLedger()) {
+        boolean performAgain = false;
+        if (s.alert() != null) {
+            st.append(log.alertCleared(s, by, now));
+            for (LedgerAction action : LedgerAction.values()) {
+                if (st.session.ledger(action).filter(l -> l.phase() == LedgerState.Phase.FAILED).isPresent()
+                        && retriableAfterAlert(st.session, action)) {
+                    st.append(log.ledgerRetry(st.session, action, now));
+                    performAgain = true;
+                }
+            }
+            s = st.session;
+        }
+        if (performAgain) {
+            advance(st); // the action is open again: what this side owes performs it
+            if (!st.session.status().terminal()) {
+                st.effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(1)), 1));
+            }
+            return st.accepted();
+        }
+        if (s.awaitsLedger()) {
             for (LedgerAction action : LedgerAction.values()) {
                 if (s.ledger(action).filter(l -> l.phase() == LedgerState.Phase.SUBMITTED).isPresent()) {
                     st.effects.add(new Effect.PerformLedgerAction(request(s, action)));
@@ -240,17 +265,15 @@ public abstract class SessionMachine {
             return st.accepted();
         }
         String pending = s.pendingWire();
-        if (s.alert() == null && pending != null) {
+        if (pending != null) {
             st.effects.add(new Effect.Send(decode(pending)));
             st.effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(1)), 1));
             return st.accepted();
         }
-        if (s.alert() == null) {
-            advance(st);
-        }
-        if (st.entries.isEmpty() && st.effects.isEmpty()) {
-            st.effects.add(new Effect.StartRecovery(s.alert() != null ? "an operator retried after: " + s.alert()
-                    : "an operator retried the session", 1));
+        advance(st);
+        if (st.effects.isEmpty()) {
+            st.effects.add(new Effect.StartRecovery(st.entries.isEmpty() ? "an operator retried the session"
+                    : "an operator retried the session after its alert", 1));
         } else if (!st.session.status().terminal()) {
             st.effects.add(new Effect.ArmTimeout(now.plus(policy.retryDelay(1)), 1));
         }
@@ -346,6 +369,13 @@ public abstract class SessionMachine {
 
     /** The ledger request for one of this side's actions. */
     protected abstract LedgerRequest request(Session s, LedgerAction action);
+
+    /**
+     * True when a failure of {@code action} left the session waiting for an operator rather than deciding its path
+     * (a failed lock aborts, a failed burn or mint rolls back: those are never performed again), so that an
+     * operator's retry performs it again.
+     */
+    protected abstract boolean retriableAfterAlert(Session s, LedgerAction action);
 
     // ---- shared flow ----------------------------------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ public class OperatorConsole {
 
     /** Retries a stuck session ({@link StepService#retry}). */
     public StepService.OperatorOutcome retry(String sessionId, Operator who) {
-        StepService.OperatorOutcome o = steps.retry(sessionId);
+        StepService.OperatorOutcome o = steps.retry(sessionId, who.name() + " (" + who.via() + ")");
         if (o.found()) {
             record(who, "retry-session", sessionId, o.done() ? "done" : "refused", o.detail());
         }

@@ -365,10 +365,11 @@ public class StepService {
 
     /**
      * An operator's retry of a stuck session ({@link SessionMachine#retry}): after the ledger was asked what it holds
-     * for the session, the session asks again, resends, redoes or starts recovery; an ended session is refused.
+     * for the session, the session asks again, resends, redoes or starts recovery; an ended session is refused. A
+     * session that waits for an operator has its alert cleared in the log as taken in hand by {@code operator}.
      */
-    public OperatorOutcome retry(String sessionId) {
-        return operatorStep(sessionId, (machine, current, now) -> machine.retry(current, now));
+    public OperatorOutcome retry(String sessionId, String operator) {
+        return operatorStep(sessionId, (machine, current, now) -> machine.retry(current, "operator " + operator, now));
     }
 
     /**

@@ -47,11 +47,18 @@ final class FakeLedger implements LedgerConnector {
         return "minted:" + sessionId;
     }
 
+    /** An action this ledger refuses once without taking or recording it (a node that was down, a reverted transaction). */
+    LedgerAction refuseOnce;
+
     @Override
     public synchronized LedgerResult perform(LedgerRequest r) {
         LedgerResult earlier = performed.get(r.idempotencyKey());
         if (earlier != null) {
             return earlier;
+        }
+        if (r.action() == refuseOnce) {
+            refuseOnce = null;
+            return new LedgerResult.Failed(r.action(), "err_0.2.8", "not taken this time");
         }
         LedgerResult result = act(r);
         performed.put(r.idempotencyKey(), result);

@@ -75,7 +75,7 @@ class OperatorActionsTest {
 
     @Test
     void aRetryResendsWhatWaitsForAnAnswer() {
-        Transition.Accepted t = accepted(client.retry(g1, tick()));
+        Transition.Accepted t = accepted(client.retry(g1, "operator ops (api)", tick()));
         assertTrue(t.entries().isEmpty(), "a resend logs nothing new");
         SignedMessage resent = t.effects().stream().filter(Effect.Send.class::isInstance).map(e -> ((Effect.Send) e).message())
                 .findFirst().orElseThrow();
@@ -86,8 +86,56 @@ class OperatorActionsTest {
     @Test
     void aRetryOfASessionThatWaitsForNothingStartsRecovery() {
         g2 = run(server, server.receive(g2, decode(last), tick()), nw2); // G2 sent commit-ready and waits for G1
-        Transition.Accepted t = accepted(server.retry(g2, tick()));
+        Transition.Accepted t = accepted(server.retry(g2, "operator ops (api)", tick()));
         assertTrue(t.effects().stream().anyMatch(e -> e instanceof Effect.StartRecovery || e instanceof Effect.Send), t::toString);
+    }
+
+    /**
+     * G2's assignment fails after G1 burned, and the ledger did not take it: both sides wait for an operator (no timer
+     * acts). The operator's retry on G2 clears the alert in the log and performs the assignment again; the transfer
+     * completes.
+     */
+    @Test
+    void aFailedAssignmentWaitsForAnOperatorAndARetryPerformsItAgain() {
+        g2 = run(server, server.receive(g2, decode(last), tick()), nw2); // G2 mints, commit-ready
+        g1 = run(client, client.receive(g1, decode(last), tick()), nw1); // G1 burns, commit-final
+        nw2.refuseOnce = LedgerAction.ASSIGN;
+        g2 = run(server, server.receive(g2, decode(last), tick()), nw2);
+        assertTrue(g2.alert() != null && g2.alert().contains("assign failed"), () -> "G2 waits for an operator: " + g2.alert());
+        assertEquals(MessageType.ERROR, last.message().type(), "G1 is told why its commit-final gets no answer");
+        assertTrue(accepted(server.onTimeout(g2, 1, tick())).effects().isEmpty(), "no timer acts on a session with an alert");
+        g1 = run(client, client.receive(g1, decode(last), tick()), nw1);
+        assertTrue(g1.alert() != null, "G1 waits for an operator too");
+
+        Transition.Accepted retried = accepted(server.retry(g2, "operator ops (api)", tick()));
+        assertTrue(retried.entries().stream().anyMatch(e -> e.type().startsWith(SessionLog.ALERT_CLEARED + "@")), "alert cleared in the log");
+        g2 = run(server, retried, nw2);
+        assertEquals(null, g2.alert());
+        assertTrue(g2.done(LedgerAction.ASSIGN), "assigned on the retry");
+        assertEquals(MessageType.ACK_COMMIT_FINAL, last.message().type());
+        assertEquals(Fixtures.BENEFICIARY, nw2.assets.get(FakeLedger.minted(g2.sessionId())).owner);
+        g1 = run(client, client.receive(g1, decode(last), tick()), nw1); // transfer-complete
+        g2 = run(server, server.receive(g2, decode(last), tick()), nw2);
+        assertEquals(Status.COMPLETED, g1.status());
+        assertEquals(Status.COMPLETED, g2.status());
+        assertEquals(1, nw2.mints);
+    }
+
+    /** A refusal the ledger recorded is met again on the retry: the alert comes back, and each failure has its own entry. */
+    @Test
+    void aRetryMeetsARecordedRefusalAgain() {
+        g2 = run(server, server.receive(g2, decode(last), tick()), nw2); // G2 mints, commit-ready
+        g1 = run(client, client.receive(g1, decode(last), tick()), nw1); // G1 burns, commit-final
+        nw2.assets.get(FakeLedger.minted(g2.sessionId())).state = FakeLedger.State.BURNED; // someone else destroyed it
+        g2 = run(server, server.receive(g2, decode(last), tick()), nw2);
+        String first = g2.alert();
+        assertTrue(first != null, "waits for an operator");
+        long entries = g2.entryCount();
+        g2 = run(server, server.retry(g2, "operator ops (api)", tick()), nw2);
+        assertTrue(g2.alert() != null && g2.alert().contains("assign failed"), () -> "the alert is back: " + g2.alert());
+        assertFalse(g2.done(LedgerAction.ASSIGN));
+        assertTrue(g2.entryCount() >= entries + 3, "cleared, tried again, failed again: " + g2.entryCount());
+        assertFalse(g2.status().terminal());
     }
 
     @Test
@@ -96,7 +144,7 @@ class OperatorActionsTest {
         g2 = run(server, server.receive(g2, decode(last), tick()), nw2);
         g1 = run(client, client.receive(g1, decode(last), tick()), nw1);
         assertTrue(g1.status().terminal(), () -> "ended: " + g1.status());
-        assertInstanceOf(Transition.Rejected.class, client.retry(g1, tick()));
+        assertInstanceOf(Transition.Rejected.class, client.retry(g1, "operator ops (api)", tick()));
         assertInstanceOf(Transition.Rejected.class, client.forceRollback(g1, "again", tick()));
     }
 

@@ -16,8 +16,9 @@ import org.satpgateway.launcher.Postgres;
 import org.satpgateway.launcher.PostgresLog;
 
 /**
- * The pair of gateways the crash tests share ({@code CrashMatrixIT}, {@code KeyLossIT}): every crash point's rule
- * loaded in both JVMs by the Byteman agent (a rule halts its JVM only while armed), timers at a one-second base, and
+ * The pair of gateways the crash tests share ({@code CrashMatrixIT}, {@code KeyLossIT}, {@code OperatorAlertsIT}):
+ * every crash point's rule loaded in both JVMs by the Byteman agent (a rule halts its JVM only while armed), and more
+ * rules added at run time by a test; timers at a one-second base, operators' alerts checked every second, and
  * the logs in H2 or, with {@code -Dsatp.crash.log=postgres}, in one PostgreSQL server. A class takes a
  * {@link Pair} parameter in its {@code @BeforeAll}. The pair starts with the first class that asks for it and stops
  * after the last class that uses it ({@link SharedPairs}). A test that halts a gateway launches it again and waits
@@ -49,8 +50,9 @@ final class CrashGateways implements ParameterResolver {
             Embedded embedded = null;
             try {
                 Layout layout = new Layout(Path.of(System.getProperty("satp.repository"))).check();
-                Embedded.Options options = Embedded.Options.freePorts(work).withSettings(
-                        Map.of("gateway.retry-base-ms", "1000"), Map.of("gateway.retry-base-ms", "1000"));
+                // timers at a one-second base; operators' alerts checked every second (OperatorAlertsIT)
+                Map<String, String> settings = Map.of("gateway.retry-base-ms", "1000", "gateway.alerts.check-ms", "1000");
+                Embedded.Options options = Embedded.Options.freePorts(work).withSettings(settings, settings);
                 boolean postgres = "postgres".equals(System.getProperty("satp.crash.log", "h2"));
                 if (postgres) {
                     database = Postgres.builder(work.resolve("pg-data")).start();
