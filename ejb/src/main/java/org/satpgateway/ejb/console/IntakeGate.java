@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.satpgateway.ejb.log.OperatorActionEntity;
 
 /**
@@ -28,7 +29,7 @@ public class IntakeGate {
     @PersistenceContext(unitName = "satpLog")
     private EntityManager em;
 
-    private volatile State state = State.RUNNING;
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
 
     /** Paused or not; when paused, by whom and since when. */
     public record State(boolean paused, String by, Instant since) {
@@ -41,18 +42,21 @@ public class IntakeGate {
                 + " (:pause, :resume) AND a.outcome = 'done' ORDER BY a.atMillis DESC", OperatorActionEntity.class)
                 .setParameter("pause", PAUSE).setParameter("resume", RESUME).setMaxResults(1).getResultList();
         if (!last.isEmpty() && PAUSE.equals(last.get(0).action())) {
-            state = new State(true, last.get(0).operator(), Instant.ofEpochMilli(last.get(0).atMillis()));
+            state.set(new State(true, last.get(0).operator(), Instant.ofEpochMilli(last.get(0).atMillis())));
         }
     }
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public State state() {
-        return state;
+        return state.get();
     }
 
-    /** Set by {@link OperatorConsole} once the action is recorded; takes effect at once for the next job. */
-    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public void set(State s) {
-        state = s;
+    /**
+     * The state itself, for {@link OperatorConsole} to set once its action is recorded: after the commit, with no
+     * call through the container (a container call from a committed transaction's completion fails on resume).
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public AtomicReference<State> current() {
+        return state;
     }
 }

@@ -9,6 +9,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.satpgateway.ejb.log.OperatorActionEntity;
 import org.satpgateway.ejb.outbound.JmsChannel;
@@ -62,7 +63,8 @@ public class OperatorConsole {
         // the broker holds the jobs queue's messages (kept paused across a broker restart) with this transaction
         jms.manage("queue." + JmsChannel.JOBS, "pause", "[true]");
         IntakeGate.State paused = new IntakeGate.State(true, who.name(), at);
-        AfterCommit.run(transactions, () -> gate.set(paused));
+        AtomicReference<IntakeGate.State> current = gate.current();
+        AfterCommit.run(transactions, () -> current.set(paused));
         return paused;
     }
 
@@ -73,7 +75,8 @@ public class OperatorConsole {
         }
         record(who, IntakeGate.RESUME, null, "done", "jobs are taken again");
         jms.manage("queue." + JmsChannel.JOBS, "resume", "[]");
-        AfterCommit.run(transactions, () -> gate.set(IntakeGate.State.RUNNING));
+        AtomicReference<IntakeGate.State> current = gate.current();
+        AfterCommit.run(transactions, () -> current.set(IntakeGate.State.RUNNING));
         return IntakeGate.State.RUNNING;
     }
 

@@ -111,6 +111,22 @@ class OperatorConsoleIT {
                 "\"Transfer\"", "\"Problem\"", "\"/api/v1/admin/overview\"")) {
             assertTrue(document.contains(part), () -> part + " in the OpenAPI document");
         }
+        // the operators' views, typed from their records (RecordSchemas)
+        JsonNode schemas = openapi.body().path("components").path("schemas");
+        for (Map.Entry<String, List<String>> view : Map.of("Overview", List.of("gateway", "peer", "lease", "alerts"),
+                "SessionRow", List.of("sessionId", "state", "step"), "TimelineEntry", List.of("gateway", "at", "type"),
+                "Alert", List.of("kind", "severity", "subject", "active"), "DeadLetter", List.of("sessionId", "queue"),
+                "ActionView", List.of("operator", "via", "outcome")).entrySet()) {
+            JsonNode properties = schemas.path(view.getKey()).path("properties");
+            for (String field : view.getValue()) {
+                assertTrue(properties.has(field), () -> view.getKey() + "." + field + " in the OpenAPI document: "
+                        + schemas.path(view.getKey()));
+            }
+        }
+        assertEquals("date-time", schemas.path("Alert").path("properties").path("raised").path("format").asText());
+        JsonNode overviewAnswer = openapi.body().path("paths").path("/api/v1/admin/overview").path("get").path("responses")
+                .path("200").path("content").path("application/json").path("schema");
+        assertEquals("#/components/schemas/Overview", overviewAnswer.path("$ref").asText(), overviewAnswer::toString);
 
         try (Jmx jmx = Jmx.attach(embedded.g1().pid())) {
             assertEquals(Boolean.TRUE, jmx.get(GATEWAY_MBEAN, "Ready"));
