@@ -112,7 +112,7 @@ public final class BenchmarkMain {
               --warmup 20         seconds of warm-up at 8 in flight before the levels
               --recovery 100      transfers in flight when a gateway is killed (0: no recovery run)
               --crash G2          the gateway killed with SIGKILL: G1 (client side) or G2 (server side)
-              --java-opts "..."   the gateways' JVM options (default: $SATP_GATEWAY_JAVA_OPTS or -XX:TieredStopAtLevel=1)
+              --java-opts "..."   the gateways' JVM options (default: $SATP_GATEWAY_JAVA_OPTS or -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
               --profile           record a JFR profile of each gateway (g1.jfr, g2.jfr in the output folder)
               --out DIR           where the results go (default target/benchmark)""";
 

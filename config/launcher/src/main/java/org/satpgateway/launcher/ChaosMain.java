@@ -186,7 +186,7 @@ public final class ChaosMain {
               --settle-timeout 600  seconds to wait, after the kills, for every transfer to end on both sides
               --load-timeout 1800   seconds after which no new transfer is started and the kills stop
               --postgres            both gateways' logs in one PostgreSQL server (default: H2 files)
-              --java-opts "..."     the gateways' JVM options (default: $SATP_GATEWAY_JAVA_OPTS or -XX:TieredStopAtLevel=1)
+              --java-opts "..."     the gateways' JVM options (default: $SATP_GATEWAY_JAVA_OPTS or -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
               --out DIR             where the results go (default target/chaos)
             Exit status 0 when no asset was lost or duplicated, the total supply is unchanged and both gateways agree
             on every outcome; 1 otherwise (each violation is printed); 2 for a bad command line.""";
