@@ -17,8 +17,8 @@ import org.satpgateway.launcher.PostgresLog;
 
 /**
  * The pair of gateways the crash tests share ({@code CrashMatrixIT}, {@code KeyLossIT}, {@code OperatorAlertsIT}):
- * every crash point's rule loaded in both JVMs by the Byteman agent (a rule halts its JVM only while armed), and more
- * rules added at run time by a test; timers at a one-second base, operators' alerts checked every second, and
+ * the Byteman agent in both JVMs with the crash points' rules ({@link CrashAgent}; a rule halts its JVM only while
+ * armed; a test may add rules of its own); timers at a one-second base, operators' alerts checked every second, and
  * the logs in H2 or, with {@code -Dsatp.crash.log=postgres}, in one PostgreSQL server. A class takes a
  * {@link Pair} parameter in its {@code @BeforeAll}. The pair starts with the first class that asks for it and stops
  * after the last class that uses it ({@link SharedPairs}). A test that halts a gateway launches it again and waits
@@ -62,7 +62,7 @@ final class CrashGateways implements ParameterResolver {
                 if (postgres) {
                     PostgresLog.use(embedded, layout, database);
                 }
-                Path rules = CrashAgent.rules(work, p -> true);
+                Path rules = CrashAgent.startRules(work, "crash-points.btm", CrashPoint.all().stream());
                 Map<String, Integer> ports = new HashMap<>();
                 for (GatewayNode g : List.of(embedded.g1(), embedded.g2())) {
                     ports.put(g.name(), CrashAgent.attach(g, rules));
@@ -77,7 +77,7 @@ final class CrashGateways implements ParameterResolver {
             }
         }
 
-        /** Arms one point in the running JVM of {@code g}. */
+        /** Arms one point in the running JVM of {@code g} (its rule added there). */
         void arm(GatewayNode g, String point) throws Exception {
             CrashAgent.arm(agentPorts.get(g.name()), point);
         }

@@ -113,9 +113,7 @@ class CrashMatrixIT {
         if (second == crashed) {
             // armed from the restart's first instant: start-up recovery may reach the point before the gateway is ready
             List<String> plain = crashed.jvmOptions();
-            List<String> armed = new ArrayList<>(plain);
-            armed.add("-D" + CrashPoint.ARM + "=" + followUp.name());
-            crashed.jvmOptions(armed).launch();
+            crashed.jvmOptions(CrashAgent.armedFromStart(plain, followUp, pair.work())).launch();
             crashed.jvmOptions(plain);
         } else {
             crashed.launch();

@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * A named point in a gateway's code where a Byteman rule halts its JVM ({@code Runtime.halt(137)}: no shutdown hook,
- * no clean-up, like kill -9). Every point's rule is loaded into both gateways' JVMs at start ({@code -javaagent});
- * a rule fires only while the JVM's system property {@link #ARM} names its point, which the test sets through the
- * agent's listener just before the transfer starts. The restarted JVM starts unarmed. No crash hook is compiled into
- * the product.
+ * no clean-up, like kill -9). Both gateways' JVMs carry the Byteman agent ({@code -javaagent}) and the points' rules
+ * ({@link CrashAgent}: loaded at start, or added when armed); a rule fires only while the JVM's system property
+ * {@link #ARM} names its point, which the test sets through the agent's listener just before the transfer starts. The
+ * restarted JVM starts unarmed, unless a scenario arms it from its first instant. No crash hook is compiled into the
+ * product.
  *
  * @param gateway {@code G1} (client) or {@code G2} (server)
  * @param target the rule's {@code CLASS}, {@code METHOD} and {@code AT} lines

@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,9 +91,7 @@ class EvmGatewaysIT {
         Map<String, String> timers = Map.of("gateway.retry-base-ms", "1000", "gateway.ledger.poll-ms", "300");
         embedded = new Embedded(layout, Embedded.Options.freePorts(work).withSettings(timers, timers)
                 .withEvmLedgers(Embedded.Evm.freePorts(BLOCK_MS, CONFIRMATIONS)));
-        Files.createDirectories(work);
-        Path rules = Files.writeString(work.resolve("evm-crash-points.btm"),
-                points().map(CrashPoint::rule).collect(Collectors.joining("\n")));
+        Path rules = CrashAgent.startRules(work, "evm-crash-points.btm", points());
         for (GatewayNode g : List.of(embedded.g1(), embedded.g2())) {
             agentPorts.put(g.name(), CrashAgent.attach(g, rules));
         }
@@ -192,7 +189,7 @@ class EvmGatewaysIT {
         GatewayNode crashed = point.gateway().equals("G1") ? embedded.g1() : embedded.g2();
         String asset = issue();
         long supply = supply();
-        CrashAgent.arm(agentPorts.get(crashed.name()), point.name());
+        CrashAgent.arm(agentPorts.get(crashed.name()), point);
         String id = submit(asset, "evm-crash-" + asset);
         if (!crashed.process().waitFor(90, TimeUnit.SECONDS)) {
             CrashAgent.arm(agentPorts.get(crashed.name()), "none"); // the other tests run on

@@ -262,7 +262,8 @@ class PrimaryBackupIT {
             try (Connection c = pg.connect(database)) {
                 LeaseTable.create(c);
             }
-            agentPort = CrashAgent.attach(primaryNode, CrashAgent.rules(work, p -> p.name().equals(point)));
+            agentPort = CrashAgent.attach(primaryNode, CrashAgent.startRules(work, "crash-points.btm",
+                    CrashPoint.all().stream().filter(p -> p.name().equals(point))));
 
             embedded.provision();
             embedded.broker1().start();
