@@ -10,8 +10,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.satpgateway.ejb.log.OperatorActionEntity;
+import org.satpgateway.ejb.log.TransferLog;
 import org.satpgateway.ejb.outbound.JmsChannel;
 import org.satpgateway.ejb.step.AfterCommit;
 import org.satpgateway.ejb.step.StepService;
@@ -120,7 +122,12 @@ public class OperatorConsole {
     private void record(Operator who, String action, String sessionId, String outcome, String detail) {
         em.persist(new OperatorActionEntity(System.currentTimeMillis(), who.name(), who.via(), action, sessionId, outcome,
                 detail));
-        AUDIT.info(() -> "operator " + who.name() + " (" + who.via() + "): " + action
-                + (sessionId == null ? "" : " of session " + sessionId) + ": " + outcome + (detail == null ? "" : " (" + detail + ")"));
+        if (sessionId != null) {
+            TransferLog.log(AUDIT, Level.INFO, sessionId, null, () -> "operator " + who.name() + " (" + who.via() + "): "
+                    + action + ": " + outcome + (detail == null ? "" : " (" + detail + ")"));
+        } else {
+            AUDIT.info(() -> "operator " + who.name() + " (" + who.via() + "): " + action + ": " + outcome
+                    + (detail == null ? "" : " (" + detail + ")"));
+        }
     }
 }

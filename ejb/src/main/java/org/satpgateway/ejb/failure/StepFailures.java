@@ -19,7 +19,9 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.satpgateway.ejb.log.TransferLog;
 import org.satpgateway.core.ledger.LedgerUnavailableException;
 
 /** Records why a delivery failed, outside the failed transaction, so that the reason outlives its rollback. */
@@ -65,7 +67,11 @@ public class StepFailures {
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void record(Delivery delivery, String reason) {
         try {
-            LOG.warning(() -> delivery + " failed and was rolled back: " + reason);
+            if (delivery.session() != null) {
+                TransferLog.log(LOG, Level.WARNING, delivery.session(), null, () -> delivery + " failed and was rolled back: " + reason);
+            } else {
+                LOG.warning(() -> delivery + " failed and was rolled back: " + reason);
+            }
             em.persist(new StepFailureEntity(delivery.messageId(), delivery.queue(), delivery.session(), delivery.type(),
                     delivery.count(), System.currentTimeMillis(), reason));
         } catch (RuntimeException e) {

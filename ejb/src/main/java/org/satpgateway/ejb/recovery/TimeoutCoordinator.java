@@ -77,7 +77,7 @@ public class TimeoutCoordinator {
                 Failing next = Failing.after(f, now);
                 failing.put(sessionId, next);
                 if (next.failures == 1 || next.failures % 10 == 0) {
-                    LOG.log(Level.WARNING, "timeout step of session " + sessionId + " failed " + next.failures
+                    TransferLog.log(LOG, Level.WARNING, sessionId, null, () -> "timeout step failed " + next.failures
                             + " time(s) (a ledger or database that is down, say); retried in " + Failing.delaySeconds(next.failures())
                             + " s", e);
                 }
